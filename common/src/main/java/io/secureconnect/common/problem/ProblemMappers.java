@@ -1,0 +1,89 @@
+package io.secureconnect.common.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Turns every exception that reaches the REST layer into {@code application/problem+json}: one mapper
+ * per kind, shared by every service. Unexpected errors answer 500 with an error id and are logged with it,
+ * never with a class name or stack trace on the wire.
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return Problems.response(e);
+    }
+
+    @ServerExceptionMapper
+    public Response unknownField(UnrecognizedPropertyException e) {
+        String field = path(e);
+        return Problems.response(400, "UNKNOWN_FIELD", "unknown field '" + field + "'",
+                List.of(new Problem.FieldError(field, "is not a field of this request")));
+    }
+
+    @ServerExceptionMapper
+    public Response wrongType(InvalidFormatException e) {
+        String field = path(e);
+        String expected = e.getTargetType() == null ? "another type" : e.getTargetType().getSimpleName();
+        return Problems.response(400, "INVALID_FIELD", field + ": must be " + expected,
+                List.of(new Problem.FieldError(field, "must be " + expected)));
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e) {
+        String field = e instanceof JsonMappingException mapping ? path(mapping) : "";
+        String detail = field.isEmpty() ? "the body is not valid JSON for this request"
+                : "the body is not valid JSON for this request at '" + field + "'";
+        return Problems.response(400, "MALFORMED_BODY", detail, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        Response original = e.getResponse();
+        int status = original == null ? 500 : original.getStatus();
+        if (status >= 500) {
+            return unexpected(e);
+        }
+        String detail = switch (status) {
+            case 404 -> "no such resource";
+            case 405 -> "method not allowed on this resource";
+            case 406 -> "cannot answer in the requested media type";
+            case 415 -> "unsupported media type; send application/json";
+            default -> e.getMessage() == null ? "bad request" : e.getMessage();
+        };
+        String code = switch (status) {
+            case 404 -> "ENTITY_NOT_FOUND";
+            case 405 -> "METHOD_NOT_ALLOWED";
+            case 406 -> "NOT_ACCEPTABLE";
+            case 415 -> "UNSUPPORTED_MEDIA_TYPE";
+            case 413 -> "BODY_TOO_LARGE";
+            default -> "BAD_REQUEST";
+        };
+        return Problems.response(status, code, detail, List.of());
+    }
+
+    @ServerExceptionMapper(priority = 10_000)
+    public Response unexpected(Throwable e) {
+        String errorId = UUID.randomUUID().toString();
+        LOG.errorf(e, "unexpected error %s", errorId);
+        return Problems.response(500, "INTERNAL", "unexpected error; quote error id " + errorId, List.of());
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+}

@@ -1,0 +1,486 @@
+package io.secureconnect.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OpenApiContractTest {
+
+    /** A hand-written contract in OpenAPI 3.0 YAML; each test changes one thing in a copy of it. */
+    private static final String CONTRACT = """
+            openapi: 3.0.3
+            info:
+              title: Permissions
+              version: "1"
+            paths:
+              /api/v1/permissions:
+                get:
+                  summary: Lists permissions
+                  parameters:
+                    - name: page
+                      in: query
+                      schema:
+                        type: integer
+                        format: int32
+                    - name: scope
+                      in: query
+                      required: true
+                      schema:
+                        $ref: '#/components/schemas/Scope'
+                  responses:
+                    "200":
+                      description: A page of permissions
+                      content:
+                        application/json:
+                          schema:
+                            type: array
+                            items:
+                              $ref: '#/components/schemas/Permission'
+                post:
+                  requestBody:
+                    content:
+                      application/json:
+                        schema:
+                          $ref: '#/components/schemas/NewPermission'
+                  responses:
+                    "201":
+                      description: Created
+                      content:
+                        application/json:
+                          schema:
+                            $ref: '#/components/schemas/Permission'
+                    "400":
+                      description: Invalid permission
+                      content:
+                        application/problem+json:
+                          schema:
+                            $ref: '#/components/schemas/Problem'
+              /api/v1/permissions/{id}:
+                get:
+                  parameters:
+                    - name: id
+                      in: path
+                      required: true
+                      schema:
+                        type: integer
+                        format: int64
+                  responses:
+                    "200":
+                      description: The permission
+                      content:
+                        application/json:
+                          schema:
+                            $ref: '#/components/schemas/Permission'
+                    "404":
+                      description: No such permission
+                      content:
+                        application/problem+json:
+                          schema:
+                            $ref: '#/components/schemas/Problem'
+            components:
+              schemas:
+                Scope:
+                  type: string
+                  enum: [READ, WRITE]
+                Permission:
+                  type: object
+                  required: [id, scope]
+                  properties:
+                    id:
+                      type: integer
+                      format: int64
+                    scope:
+                      $ref: '#/components/schemas/Scope'
+                    previousScope:
+                      nullable: true
+                      allOf:
+                        - $ref: '#/components/schemas/Scope'
+                    note:
+                      type: string
+                      nullable: true
+                    labels:
+                      type: object
+                      additionalProperties:
+                        type: string
+                NewPermission:
+                  type: object
+                  required: [scope]
+                  properties:
+                    scope:
+                      $ref: '#/components/schemas/Scope'
+                    note:
+                      type: string
+                      nullable: true
+                Problem:
+                  type: object
+                  properties:
+                    type:
+                      type: string
+                    title:
+                      type: string
+                    status:
+                      type: integer
+                      format: int32
+                    detail:
+                      type: string
+            """;
+
+    /** What SmallRye generates for the same API: OpenAPI 3.1 JSON, other prose, nullable as a type array. */
+    private static final String GENERATED = """
+            {
+              "openapi": "3.1.0",
+              "info": { "title": "key-validator API", "version": "1.0.0-SNAPSHOT" },
+              "servers": [ { "url": "http://localhost:8080" } ],
+              "tags": [ { "name": "Permissions" } ],
+              "paths": {
+                "/api/v1/permissions/{id}": {
+                  "get": {
+                    "tags": [ "Permissions" ],
+                    "operationId": "get",
+                    "parameters": [
+                      { "name": "id", "in": "path", "required": true,
+                        "schema": { "type": "integer", "format": "int64" } }
+                    ],
+                    "responses": {
+                      "200": { "description": "OK",
+                        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Permission" } } } },
+                      "404": { "description": "Not Found",
+                        "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }
+                    }
+                  }
+                },
+                "/api/v1/permissions": {
+                  "get": {
+                    "operationId": "list",
+                    "parameters": [
+                      { "name": "page", "in": "query",
+                        "schema": { "type": "integer", "format": "int32", "examples": [ 0 ] } },
+                      { "name": "scope", "in": "query", "required": true,
+                        "schema": { "$ref": "#/components/schemas/Scope" } }
+                    ],
+                    "responses": {
+                      "200": { "description": "OK", "content": { "application/json": {
+                        "schema": { "type": "array", "items": { "$ref": "#/components/schemas/Permission" } } } } }
+                    },
+                    "security": [ { "SecurityScheme": [] } ]
+                  },
+                  "post": {
+                    "requestBody": { "required": true, "content": { "application/json": {
+                      "schema": { "$ref": "#/components/schemas/NewPermission" } } } },
+                    "responses": {
+                      "201": { "description": "Created",
+                        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Permission" } } } },
+                      "400": { "description": "Bad Request",
+                        "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }
+                    }
+                  }
+                }
+              },
+              "components": {
+                "schemas": {
+                  "NewPermission": { "type": "object", "required": [ "scope" ], "properties": {
+                    "note": { "type": [ "string", "null" ] },
+                    "scope": { "$ref": "#/components/schemas/Scope" } } },
+                  "Permission": { "type": "object", "required": [ "scope", "id" ], "properties": {
+                    "id": { "type": "integer", "format": "int64", "examples": [ 42 ] },
+                    "labels": { "type": "object", "additionalProperties": { "type": "string" } },
+                    "note": { "type": [ "string", "null" ], "description": "Free text" },
+                    "previousScope": { "anyOf": [ { "$ref": "#/components/schemas/Scope" }, { "type": "null" } ] },
+                    "scope": { "$ref": "#/components/schemas/Scope" } } },
+                  "Problem": { "type": "object", "properties": {
+                    "detail": { "type": "string" },
+                    "status": { "type": "integer", "format": "int32" },
+                    "title": { "type": "string" },
+                    "type": { "type": "string" } } },
+                  "Scope": { "type": "string", "enum": [ "READ", "WRITE" ] }
+                }
+              }
+            }
+            """;
+
+    @Test
+    void findsNoDifferenceBetweenIdenticalDocuments() {
+        assertEquals(List.of(), OpenApiContract.differences(CONTRACT, CONTRACT));
+    }
+
+    @Test
+    void findsNoDifferenceBetweenA30ContractAndThe31DocumentSmallRyeGeneratesForIt() {
+        assertEquals(List.of(), OpenApiContract.differences(CONTRACT, GENERATED));
+    }
+
+    @Test
+    void reportsATypeThatChangedInA31Document() {
+        String service = replaced(GENERATED, "\"note\": { \"type\": [ \"string\", \"null\" ], \"description\"",
+                "\"note\": { \"type\": [ \"integer\", \"null\" ], \"description\"");
+
+        assertEquals(List.of("schema 'Permission', property 'note': type is string in the contract but integer in the service"),
+                OpenApiContract.differences(CONTRACT, service));
+    }
+
+    @Test
+    void reportsAPathThatWasRenamed() {
+        String service = replaced(CONTRACT, "/api/v1/permissions/{id}:", "/api/v1/permission/{id}:");
+
+        assertEquals(List.of(
+                        "path '/api/v1/permissions/{id}' is in the contract but not in the service",
+                        "path '/api/v1/permission/{id}' is in the service but not in the contract"),
+                OpenApiContract.differences(CONTRACT, service));
+    }
+
+    @Test
+    void reportsAMethodTheContractDoesNotDocument() {
+        String service = replaced(CONTRACT, "  /api/v1/permissions/{id}:\n", """
+                  /api/v1/permissions/{id}:
+                    delete:
+                      parameters:
+                        - name: id
+                          in: path
+                          required: true
+                          schema:
+                            type: integer
+                            format: int64
+                      responses:
+                        "204":
+                          description: Deleted
+                """);
+
+        assertEquals(List.of("/api/v1/permissions/{id}: method DELETE is in the service but not in the contract"),
+                OpenApiContract.differences(CONTRACT, service));
+    }
+
+    @Test
+    void reportsAQueryParameterTheServiceDoesNotTake() {
+        String service = replaced(CONTRACT, """
+                        - name: page
+                          in: query
+                          schema:
+                            type: integer
+                            format: int32
+                """, "");
+
+        assertEquals(List.of("GET /api/v1/permissions: parameter 'page' (query) is in the contract but not in the service"),
+                OpenApiContract.differences(CONTRACT, service));
+    }
+
+    @Test
+    void reportsAParameterWhoseTypeChanged() {
+        String service = replaced(CONTRACT, """
+                        - name: page
+                          in: query
+                          schema:
+                            type: integer
+                            format: int32
+                """, """
+                        - name: page
+                          in: query
+                          schema:
+                            type: string
+                """);
+
+        assertEquals(List.of(
+                        "GET /api/v1/permissions, parameter 'page' (query): type is integer in the contract but string in the service",
+                        "GET /api/v1/permissions, parameter 'page' (query): format is int32 in the contract but not set in the service"),
+                OpenApiContract.differences(CONTRACT, service));
+    }
+
+    @Test
+    void reportsAParameterThatBecameOptional() {
+        String service = replaced(CONTRACT, "      in: query\n          required: true\n", "      in: query\n");
+
+        assertEquals(List.of("GET /api/v1/permissions, parameter 'scope' (query): required is true in the contract but false in the service"),
+                OpenApiContract.differences(CONTRACT, service));
+    }
+
+    @Test
+    void reportsAnInt32ThatBecameAnInt64() {
+        String service = replaced(CONTRACT, "status:\n          type: integer\n          format: int32",
+                "status:\n          type: integer\n          format: int64");
+
+        assertEquals(List.of("schema 'Problem', property 'status': format is int32 in the contract but int64 in the service"),
+                OpenApiContract.differences(CONTRACT, service));
+    }
+
+    @Test
+    void reportsASchemaPropertyTheServiceAdded() {
+        String service = replaced(CONTRACT, "    labels:\n", "    createdAt:\n          type: string\n          format: date-time\n        labels:\n");
+
+        assertEquals(List.of("schema 'Permission': property 'createdAt' is in the service but not in the contract"),
+                OpenApiContract.differences(CONTRACT, service));
+    }
+
+    @Test
+    void reportsASchemaPropertyTheServiceRemoved() {
+        String service = replaced(CONTRACT, "\n        labels:\n          type: object\n          additionalProperties:\n            type: string", "");
+
+        assertEquals(List.of("schema 'Permission': property 'labels' is in the contract but not in the service"),
+                OpenApiContract.differences(CONTRACT, service));
+    }
+
+    @Test
+    void reportsASchemaPropertyWhoseTypeChanged() {
+        String service = replaced(CONTRACT, "detail:\n          type: string", "detail:\n          type: integer");
+
+        assertEquals(List.of("schema 'Problem', property 'detail': type is string in the contract but integer in the service"),
+                OpenApiContract.differences(CONTRACT, service));
+    }
+
+    @Test
+    void reportsAMapWhoseValueTypeChanged() {
+        String service = replaced(CONTRACT, "additionalProperties:\n            type: string", "additionalProperties:\n            type: integer");
+
+        assertEquals(List.of("schema 'Permission', property 'labels', additional properties: type is string in the contract but integer in the service"),
+                OpenApiContract.differences(CONTRACT, service));
+    }
+
+    @Test
+    void reportsAPropertyThatNowReferencesAnotherSchema() {
+        String service = replaced(CONTRACT, "id:\n          type: integer\n          format: int64",
+                "id:\n          $ref: '#/components/schemas/Scope'");
+
+        assertEquals(List.of("schema 'Permission', property 'id': schema is an inline integer in the contract but a reference to 'Scope' in the service"),
+                OpenApiContract.differences(CONTRACT, service));
+    }
+
+    @Test
+    void reportsARequiredListThatChanged() {
+        String service = replaced(CONTRACT, "required: [id, scope]", "required: [id, note]");
+
+        assertEquals(List.of(
+                        "schema 'Permission': required property 'scope' is in the contract but not in the service",
+                        "schema 'Permission': required property 'note' is in the service but not in the contract"),
+                OpenApiContract.differences(CONTRACT, service));
+    }
+
+    @Test
+    void reportsAnEnumValueThatChanged() {
+        String service = replaced(CONTRACT, "enum: [READ, WRITE]", "enum: [READ, ADMIN]");
+
+        assertEquals(List.of(
+                        "schema 'Scope': enum value 'WRITE' is in the contract but not in the service",
+                        "schema 'Scope': enum value 'ADMIN' is in the service but not in the contract"),
+                OpenApiContract.differences(CONTRACT, service));
+    }
+
+    @Test
+    void reportsAResponseThatNowReferencesAnotherSchema() {
+        String service = replaced(CONTRACT, """
+                        "201":
+                          description: Created
+                          content:
+                            application/json:
+                              schema:
+                                $ref: '#/components/schemas/Permission'
+                """, """
+                        "201":
+                          description: Created
+                          content:
+                            application/json:
+                              schema:
+                                $ref: '#/components/schemas/NewPermission'
+                """);
+
+        assertEquals(List.of("POST /api/v1/permissions, response 201 (application/json): schema is a reference to 'Permission' "
+                        + "in the contract but a reference to 'NewPermission' in the service"),
+                OpenApiContract.differences(CONTRACT, service));
+    }
+
+    @Test
+    void reportsARequestBodyInAnotherMediaType() {
+        String service = replaced(CONTRACT, """
+                      requestBody:
+                        content:
+                          application/json:
+                """, """
+                      requestBody:
+                        content:
+                          application/x-www-form-urlencoded:
+                """);
+
+        assertEquals(List.of(
+                        "POST /api/v1/permissions, request body: media type 'application/json' is in the contract but not in the service",
+                        "POST /api/v1/permissions, request body: media type 'application/x-www-form-urlencoded' is in the service but not in the contract"),
+                OpenApiContract.differences(CONTRACT, service));
+    }
+
+    @Test
+    void acceptsAnErrorResponseOnlyTheContractDocuments() {
+        String service = replaced(CONTRACT, NOT_FOUND_RESPONSE, "");
+
+        assertEquals(List.of(), OpenApiContract.differences(CONTRACT, service));
+    }
+
+    @Test
+    void reportsAnErrorResponseOnlyTheServiceDeclares() {
+        String contract = replaced(CONTRACT, NOT_FOUND_RESPONSE, "");
+
+        assertEquals(List.of("GET /api/v1/permissions/{id}: response 404 is in the service but not in the contract"),
+                OpenApiContract.differences(contract, CONTRACT));
+    }
+
+    @Test
+    void comparesAnErrorResponseTheServiceDeclaresWithoutContentByItsPresenceOnly() {
+        String service = replaced(CONTRACT, NOT_FOUND_RESPONSE, """
+                        "404":
+                          description: Not Found
+                """);
+
+        assertEquals(List.of(), OpenApiContract.differences(CONTRACT, service));
+    }
+
+    @Test
+    void ignoresQuarkusManagementPathsAndATrailingSlash() {
+        String service = replaced(CONTRACT, "  /api/v1/permissions:\n", """
+                  /q/health:
+                    get:
+                      responses:
+                        "200":
+                          description: Up
+                  /api/v1/permissions/:
+                """);
+
+        assertEquals(List.of(), OpenApiContract.differences(CONTRACT, service));
+    }
+
+    @Test
+    void refusesInvalidYamlNamingItsSource() {
+        AssertionError error = assertThrows(AssertionError.class,
+                () -> OpenApiContract.parse("openapi: 3.0.3\npaths: [unclosed", "openapi/broken.yaml"));
+
+        assertTrue(error.getMessage().startsWith("openapi/broken.yaml is not a valid OpenAPI document:"), error.getMessage());
+    }
+
+    @Test
+    void refusesAContractWithADanglingReference() {
+        String contract = replaced(CONTRACT, "$ref: '#/components/schemas/NewPermission'", "$ref: '#/components/schemas/Missing'");
+
+        AssertionError error = assertThrows(AssertionError.class, () -> OpenApiContract.parse(contract, "openapi/permissions.yaml"));
+
+        assertTrue(error.getMessage().contains("Missing"), error.getMessage());
+    }
+
+    @Test
+    void failsWithEveryDifferenceWhenTheServiceDoesNotMatch() {
+        AssertionError error = assertThrows(AssertionError.class,
+                () -> OpenApiContract.assertServiceMatches("openapi/no-such-service.yaml", GENERATED));
+
+        assertEquals("no contract on the classpath at openapi/no-such-service.yaml", error.getMessage());
+    }
+
+    private static final String NOT_FOUND_RESPONSE = """
+                    "404":
+                      description: No such permission
+                      content:
+                        application/problem+json:
+                          schema:
+                            $ref: '#/components/schemas/Problem'
+            """;
+
+    /** The text with {@code target} replaced; fails when the target is not there, so a test cannot silently test nothing. */
+    private static String replaced(String text, String target, String replacement) {
+        assertTrue(text.contains(target), () -> "the test document does not contain:\n" + target);
+        return text.replace(target, replacement);
+    }
+}
