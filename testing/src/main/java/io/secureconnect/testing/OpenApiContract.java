@@ -51,7 +51,10 @@ public final class OpenApiContract {
         this.schemas = new SchemaComparison(contract, service, differences);
     }
 
-    /** Parses a contract (YAML or JSON text) with swagger-parser; throws AssertionError listing parser messages if invalid. */
+    /**
+     * Parses an OpenAPI 3.0 or 3.1 document (YAML or JSON text) with swagger-parser; throws AssertionError listing
+     * the parser's messages if it has any. {@code sourceName} names the document in that error.
+     */
     public static OpenAPI parse(String text, String sourceName) {
         // Default options keep every $ref a reference, so that references are compared by the name they point to.
         SwaggerParseResult result = new OpenAPIV3Parser().readContents(text, null, new ParseOptions());
@@ -63,18 +66,25 @@ public final class OpenApiContract {
         return result.getOpenAPI();
     }
 
-    /** Human-readable differences, empty when they agree. Each entry like "GET /api/v1/permissions: parameter 'page' (query) is in the contract but not in the service". */
+    /**
+     * Human-readable differences, empty when the documents agree. Each entry reads like
+     * "GET /api/v1/permissions: parameter 'page' (query) is in the contract but not in the service".
+     */
     public static List<String> differences(String contractText, String generatedText) {
         return differences(parse(contractText, "the contract"), parse(generatedText, "the generated document"));
     }
 
-    /** Loads classpath resource (e.g. "openapi/key-validator.yaml"), compares with generated text, throws AssertionError with all differences joined by newlines. */
+    /**
+     * Compares the contract at a classpath resource (e.g. "openapi/key-validator.yaml") with a service's generated
+     * document; throws AssertionError listing every difference, one a line.
+     */
     public static void assertServiceMatches(String contractResource, String generatedText) {
         List<String> found = differences(
                 parse(readResource(contractResource), contractResource),
                 parse(generatedText, "the service's generated OpenAPI document"));
         if (!found.isEmpty()) {
-            throw new AssertionError("the service does not match " + contractResource + ":\n" + String.join("\n", found));
+            throw new AssertionError(
+                    "the service does not match " + contractResource + ":\n" + String.join("\n", found));
         }
     }
 
@@ -100,7 +110,8 @@ public final class OpenApiContract {
         Map<String, PathItem> paths = new TreeMap<>();
         if (document.getPaths() != null) {
             document.getPaths().forEach((path, item) -> {
-                String normalised = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+                boolean trailingSlash = path.length() > 1 && path.endsWith("/");
+                String normalised = trailingSlash ? path.substring(0, path.length() - 1) : path;
                 if (!normalised.startsWith(MANAGEMENT_PATHS)) {
                     paths.put(normalised, item);
                 }
@@ -118,7 +129,8 @@ public final class OpenApiContract {
             Operation other = serviceOperations.get(method);
             if (other != null) {
                 String where = method + " " + path;
-                compareParameters(where, parameters(contract, inContract, operation), parameters(service, inService, other));
+                compareParameters(where,
+                        parameters(contract, inContract, operation), parameters(service, inService, other));
                 compareRequestBodies(where, operation.getRequestBody(), other.getRequestBody());
                 compareResponses(where, operation, other);
             }
@@ -144,7 +156,8 @@ public final class OpenApiContract {
                 : document.getComponents().getParameters();
         Stream.concat(listOrEmpty(item.getParameters()).stream(), listOrEmpty(operation.getParameters()).stream())
                 .map(parameter -> resolve(parameter, parameter.get$ref(), components))
-                .forEach(parameter -> parameters.put("'" + parameter.getName() + "' (" + parameter.getIn() + ")", parameter));
+                .forEach(parameter ->
+                        parameters.put("'" + parameter.getName() + "' (" + parameter.getIn() + ")", parameter));
         return parameters;
     }
 
@@ -235,8 +248,9 @@ public final class OpenApiContract {
     }
 
     private static String readResource(String name) {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        try (InputStream in = (loader != null ? loader : OpenApiContract.class.getClassLoader()).getResourceAsStream(name)) {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        ClassLoader loader = context != null ? context : OpenApiContract.class.getClassLoader();
+        try (InputStream in = loader.getResourceAsStream(name)) {
             if (in == null) {
                 throw new AssertionError("no contract on the classpath at " + name);
             }
@@ -252,7 +266,8 @@ public final class OpenApiContract {
         private final List<String> found = new ArrayList<>();
 
         /** Reports every key that only one side has, phrased by {@code describe}. */
-        void oneSided(String where, Set<String> inContract, Set<String> inService, Function<String, String> describe) {
+        void oneSided(String where, Set<String> inContract, Set<String> inService,
+                Function<String, String> describe) {
             new TreeSet<>(inContract).stream().filter(key -> !inService.contains(key))
                     .forEach(key -> presence(where, describe.apply(key), true, false));
             new TreeSet<>(inService).stream().filter(key -> !inContract.contains(key))
@@ -261,8 +276,9 @@ public final class OpenApiContract {
 
         void presence(String where, String what, boolean inContract, boolean inService) {
             if (inContract != inService) {
-                String side = inContract ? "in the contract but not in the service" : "in the service but not in the contract";
-                found.add(prefix(where) + what + " is " + side);
+                found.add(prefix(where) + what + (inContract
+                        ? " is in the contract but not in the service"
+                        : " is in the service but not in the contract"));
             }
         }
 

@@ -80,17 +80,11 @@ final class SchemaComparison {
     private void compareStructure(String where, Schema<?> inContract, Schema<?> inService) {
         differences.unequal(where, "type", typeOf(inContract), typeOf(inService));
         differences.unequal(where, "format", inContract.getFormat(), inService.getFormat());
-        differences.oneSided(where, enumValues(inContract), enumValues(inService), value -> "enum value '" + value + "'");
+        differences.oneSided(where, enumValues(inContract), enumValues(inService),
+                value -> "enum value '" + value + "'");
         differences.oneSided(where, namesOf(inContract.getRequired()), namesOf(inService.getRequired()),
                 name -> "required property '" + name + "'");
-        Map<String, Schema> contractProperties = inContract.getProperties() == null ? Map.of() : inContract.getProperties();
-        Map<String, Schema> serviceProperties = inService.getProperties() == null ? Map.of() : inService.getProperties();
-        differences.oneSided(where, contractProperties.keySet(), serviceProperties.keySet(), name -> "property '" + name + "'");
-        contractProperties.forEach((name, property) -> {
-            if (serviceProperties.containsKey(name)) {
-                compare(where + ", property '" + name + "'", property, serviceProperties.get(name));
-            }
-        });
+        compareProperties(where, propertiesOf(inContract), propertiesOf(inService));
         if (inContract.getItems() != null || inService.getItems() != null) {
             compare(where + ", items", inContract.getItems(), inService.getItems());
         }
@@ -101,6 +95,15 @@ final class SchemaComparison {
         compareMembers(where, "allOf", inContract.getAllOf(), inService.getAllOf());
         compareMembers(where, "anyOf", inContract.getAnyOf(), inService.getAnyOf());
         compareMembers(where, "oneOf", inContract.getOneOf(), inService.getOneOf());
+    }
+
+    private void compareProperties(String where, Map<String, Schema> inContract, Map<String, Schema> inService) {
+        differences.oneSided(where, inContract.keySet(), inService.keySet(), name -> "property '" + name + "'");
+        inContract.forEach((name, property) -> {
+            if (inService.containsKey(name)) {
+                compare(where + ", property '" + name + "'", property, inService.get(name));
+            }
+        });
     }
 
     /** Only the type of map values is compared (a referenced schema's type is its name). */
@@ -202,6 +205,10 @@ final class SchemaComparison {
             schema.getEnum().stream().filter(Objects::nonNull).forEach(value -> values.add(String.valueOf(value)));
         }
         return values;
+    }
+
+    private static Map<String, Schema> propertiesOf(Schema<?> schema) {
+        return schema.getProperties() == null ? Map.of() : schema.getProperties();
     }
 
     private static Set<String> namesOf(List<String> names) {

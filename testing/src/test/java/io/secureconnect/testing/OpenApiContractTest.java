@@ -4,8 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OpenApiContractTest {
 
@@ -126,6 +132,16 @@ class OpenApiContractTest {
                       format: int32
                     detail:
                       type: string
+            """;
+
+    /** The contract's 404 response of GET /api/v1/permissions/{id}. */
+    private static final String NOT_FOUND_RESPONSE = """
+                    "404":
+                      description: No such permission
+                      content:
+                        application/problem+json:
+                          schema:
+                            $ref: '#/components/schemas/Problem'
             """;
 
     /** What SmallRye generates for the same API: OpenAPI 3.1 JSON, other prose, nullable as a type array. */
@@ -305,7 +321,8 @@ class OpenApiContractTest {
 
     @Test
     void reportsASchemaPropertyTheServiceAdded() {
-        String service = replaced(CONTRACT, "    labels:\n", "    createdAt:\n          type: string\n          format: date-time\n        labels:\n");
+        String service = replaced(CONTRACT, "    labels:\n",
+                "    createdAt:\n          type: string\n          format: date-time\n        labels:\n");
 
         assertEquals(List.of("schema 'Permission': property 'createdAt' is in the service but not in the contract"),
                 OpenApiContract.differences(CONTRACT, service));
@@ -313,7 +330,8 @@ class OpenApiContractTest {
 
     @Test
     void reportsASchemaPropertyTheServiceRemoved() {
-        String service = replaced(CONTRACT, "\n        labels:\n          type: object\n          additionalProperties:\n            type: string", "");
+        String service = replaced(CONTRACT,
+                "\n        labels:\n          type: object\n          additionalProperties:\n            type: string", "");
 
         assertEquals(List.of("schema 'Permission': property 'labels' is in the contract but not in the service"),
                 OpenApiContract.differences(CONTRACT, service));
@@ -329,7 +347,8 @@ class OpenApiContractTest {
 
     @Test
     void reportsAMapWhoseValueTypeChanged() {
-        String service = replaced(CONTRACT, "additionalProperties:\n            type: string", "additionalProperties:\n            type: integer");
+        String service = replaced(CONTRACT,
+                "additionalProperties:\n            type: string", "additionalProperties:\n            type: integer");
 
         assertEquals(List.of("schema 'Permission', property 'labels', additional properties: type is string in the contract but integer in the service"),
                 OpenApiContract.differences(CONTRACT, service));
@@ -449,36 +468,65 @@ class OpenApiContractTest {
         AssertionError error = assertThrows(AssertionError.class,
                 () -> OpenApiContract.parse("openapi: 3.0.3\npaths: [unclosed", "openapi/broken.yaml"));
 
-        assertTrue(error.getMessage().startsWith("openapi/broken.yaml is not a valid OpenAPI document:"), error.getMessage());
+        assertTrue(error.getMessage().startsWith("openapi/broken.yaml is not a valid OpenAPI document:"),
+                error.getMessage());
     }
 
     @Test
     void refusesAContractWithADanglingReference() {
-        String contract = replaced(CONTRACT, "$ref: '#/components/schemas/NewPermission'", "$ref: '#/components/schemas/Missing'");
+        String contract = replaced(CONTRACT,
+                "$ref: '#/components/schemas/NewPermission'", "$ref: '#/components/schemas/Missing'");
 
-        AssertionError error = assertThrows(AssertionError.class, () -> OpenApiContract.parse(contract, "openapi/permissions.yaml"));
+        AssertionError error = assertThrows(AssertionError.class,
+                () -> OpenApiContract.parse(contract, "openapi/permissions.yaml"));
 
         assertTrue(error.getMessage().contains("Missing"), error.getMessage());
     }
 
     @Test
-    void failsWithEveryDifferenceWhenTheServiceDoesNotMatch() {
+    void passesAServiceThatMatchesTheContractOnTheClasspath(@TempDir Path classpath) throws IOException {
+        withContractOnTheClasspath(classpath, CONTRACT,
+                () -> OpenApiContract.assertServiceMatches("openapi/permissions.yaml", GENERATED));
+    }
+
+    @Test
+    void failsAServiceThatDoesNotMatchWithEveryDifference(@TempDir Path classpath) throws IOException {
+        String pageIsALong = replaced(GENERATED,
+                "\"format\": \"int32\", \"examples\"", "\"format\": \"int64\", \"examples\"");
+        String service = replaced(pageIsALong, "\"enum\": [ \"READ\", \"WRITE\" ]", "\"enum\": [ \"READ\" ]");
+
+        AssertionError error = assertThrows(AssertionError.class, () -> withContractOnTheClasspath(classpath, CONTRACT,
+                () -> OpenApiContract.assertServiceMatches("openapi/permissions.yaml", service)));
+
+        assertEquals("""
+                the service does not match openapi/permissions.yaml:
+                GET /api/v1/permissions, parameter 'page' (query): format is int32 in the contract but int64 in the service
+                schema 'Scope': enum value 'WRITE' is in the contract but not in the service""", error.getMessage());
+    }
+
+    @Test
+    void refusesAContractThatIsNotOnTheClasspath() {
         AssertionError error = assertThrows(AssertionError.class,
                 () -> OpenApiContract.assertServiceMatches("openapi/no-such-service.yaml", GENERATED));
 
         assertEquals("no contract on the classpath at openapi/no-such-service.yaml", error.getMessage());
     }
 
-    private static final String NOT_FOUND_RESPONSE = """
-                    "404":
-                      description: No such permission
-                      content:
-                        application/problem+json:
-                          schema:
-                            $ref: '#/components/schemas/Problem'
-            """;
+    /** Runs {@code check} with {@code contract} on the thread's classpath as openapi/permissions.yaml. */
+    private static void withContractOnTheClasspath(Path root, String contract, Runnable check) throws IOException {
+        Files.createDirectories(root.resolve("openapi"));
+        Files.writeString(root.resolve("openapi/permissions.yaml"), contract);
+        Thread thread = Thread.currentThread();
+        ClassLoader original = thread.getContextClassLoader();
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {root.toUri().toURL()}, null)) {
+            thread.setContextClassLoader(loader);
+            check.run();
+        } finally {
+            thread.setContextClassLoader(original);
+        }
+    }
 
-    /** The text with {@code target} replaced; fails when the target is not there, so a test cannot silently test nothing. */
+    /** The text with {@code target} replaced; fails when the target is missing, so no test silently tests nothing. */
     private static String replaced(String text, String target, String replacement) {
         assertTrue(text.contains(target), () -> "the test document does not contain:\n" + target);
         return text.replace(target, replacement);
