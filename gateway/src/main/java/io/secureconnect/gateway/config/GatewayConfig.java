@@ -1,0 +1,73 @@
+package io.secureconnect.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The gateway's settings ({@code secureconnect.gateway.*}). Checked before Quarkus starts by
+ * {@link GatewayStartupChecks} and again, typed, by {@link GatewaySettings}.
+ */
+@ConfigMapping(prefix = "secureconnect.gateway")
+public interface GatewayConfig {
+
+    String PREFIX = "secureconnect.gateway.";
+    String DEFAULT_AGENT_PORT = "8443";
+    String DEFAULT_DATA_PORT = "8444";
+    String DEFAULT_PROXY_PORTS = "30000-30099";
+    String DEFAULT_BIND_HOST = "0.0.0.0";
+    String DEFAULT_DIAL_TIMEOUT = "10s";
+    String DEFAULT_IDLE_TIMEOUT = "5m";
+    String DEFAULT_HEARTBEAT_INTERVAL = "5s";
+
+    /** This gateway's id in tunnel-registry; defaults to the host name. */
+    Optional<String> id();
+
+    /** Agent endpoint: gRPC over TLS. */
+    @WithDefault(DEFAULT_AGENT_PORT)
+    int agentPort();
+
+    /** Data endpoint: raw TLS connections from agents, one per proxied connection. */
+    @WithDefault(DEFAULT_DATA_PORT)
+    int dataPort();
+
+    /** Proxy listeners: ports and ranges, e.g. "30000-30099" or "30000,30005-30009"; "0" = one ephemeral port. */
+    @WithDefault(DEFAULT_PROXY_PORTS)
+    String proxyPorts();
+
+    /** Address every listener binds to. */
+    @WithDefault(DEFAULT_BIND_HOST)
+    String bindHost();
+
+    /** Host agents and builds use to reach this gateway (Welcome.data_endpoint, RegisterGateway); defaults to the id. */
+    Optional<String> publicHost();
+
+    Tls tls();
+
+    /** Ed25519 public key (PEM) that verifies build credentials signed by connector-policy. */
+    @WithName("credential-verify-key")
+    Path credentialVerifyKey();
+
+    /** How long a proxied connection waits for the agent to reach the destination (then 504). */
+    @WithDefault(DEFAULT_DIAL_TIMEOUT)
+    Duration dialTimeout();
+
+    /** A proxied connection with no traffic either way for this long is closed. */
+    @WithDefault(DEFAULT_IDLE_TIMEOUT)
+    Duration idleTimeout();
+
+    /** Told to agents in Welcome; an agent silent for three intervals is gone. */
+    @WithDefault(DEFAULT_HEARTBEAT_INTERVAL)
+    Duration heartbeatInterval();
+
+    interface Tls {
+        /** Server certificate chain (PEM) of the agent, data and TLS proxy endpoints. */
+        Path certificate();
+
+        /** Its private key (PEM, PKCS#8). */
+        Path key();
+    }
+}

@@ -1,0 +1,117 @@
+package io.secureconnect.gateway.config;
+
+import jakarta.inject.Singleton;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** The validated, resolved settings every part of the gateway reads. */
+@Singleton
+public class GatewaySettings {
+
+    private final GatewayConfig config;
+    private final String gatewayId;
+    private final String publicHost;
+    private final List<Integer> proxyPorts;
+
+    public GatewaySettings(GatewayConfig config) {
+        this.config = config;
+        port(GatewayConfig.PREFIX + "agent-port", config.agentPort());
+        port(GatewayConfig.PREFIX + "data-port", config.dataPort());
+        positive(GatewayConfig.PREFIX + "dial-timeout", config.dialTimeout());
+        positive(GatewayConfig.PREFIX + "idle-timeout", config.idleTimeout());
+        positive(GatewayConfig.PREFIX + "heartbeat-interval", config.heartbeatInterval());
+        readable(GatewayConfig.PREFIX + "tls.certificate", config.tls().certificate());
+        readable(GatewayConfig.PREFIX + "tls.key", config.tls().key());
+        readable(GatewayConfig.PREFIX + "credential-verify-key", config.credentialVerifyKey());
+        this.proxyPorts = PortList.parse(GatewayConfig.PREFIX + "proxy-ports", config.proxyPorts());
+        this.gatewayId = config.id().filter(id -> !id.isBlank()).orElseGet(GatewaySettings::hostName);
+        this.publicHost = config.publicHost().filter(host -> !host.isBlank()).orElse(gatewayId);
+    }
+
+    public String gatewayId() {
+        return gatewayId;
+    }
+
+    public String publicHost() {
+        return publicHost;
+    }
+
+    /** {@code [0]} in tests: one listener on an ephemeral port, and no check that the credential names it. */
+    public List<Integer> proxyPorts() {
+        return proxyPorts;
+    }
+
+    public boolean ephemeralProxyPort() {
+        return proxyPorts.equals(List.of(0));
+    }
+
+    public String bindHost() {
+        return config.bindHost();
+    }
+
+    public int agentPort() {
+        return config.agentPort();
+    }
+
+    public int dataPort() {
+        return config.dataPort();
+    }
+
+    public Path certificate() {
+        return config.tls().certificate();
+    }
+
+    public Path privateKey() {
+        return config.tls().key();
+    }
+
+    public Path credentialVerifyKey() {
+        return config.credentialVerifyKey();
+    }
+
+    public Duration dialTimeout() {
+        return config.dialTimeout();
+    }
+
+    public Duration idleTimeout() {
+        return config.idleTimeout();
+    }
+
+    public Duration heartbeatInterval() {
+        return config.heartbeatInterval();
+    }
+
+    static void port(String setting, int value) {
+        if (value < 0 || value > 65535) {
+            throw new SettingException(setting, String.valueOf(value), "must be an integer from 0 to 65535");
+        }
+    }
+
+    static void positive(String setting, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new SettingException(setting, value.toString(), "must be a positive duration, e.g. 10s or 5m");
+        }
+    }
+
+    static void readable(String setting, Path file) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new SettingException(setting, file.toString(), "must be a readable PEM file");
+        }
+    }
+
+    static String hostName() {
+        String fromEnv = System.getenv("HOSTNAME");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "gateway";
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.secureconnect.gateway.data;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.secureconnect.gateway.config.GatewaySettings;
+import io.secureconnect.gateway.metrics.GatewayMetrics;
+import io.secureconnect.gateway.runtime.NettyLoops;
+import io.secureconnect.gateway.tls.TlsMaterial;
+import io.secureconnect.gateway.tunnel.Dialer;
+import io.secureconnect.gateway.tunnel.PendingDials;
+import jakarta.inject.Singleton;
+import java.net.InetSocketAddress;
+import org.jboss.logging.Logger;
+
+/** The data endpoint: raw TLS connections from agents, one per proxied connection, each opened by a preamble. */
+@Singleton
+public class DataEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(DataEndpoint.class);
+
+    private final GatewaySettings settings;
+    private final NettyLoops loops;
+    private final PendingDials pending;
+    private final Dialer dialer;
+    private final GatewayMetrics metrics;
+    private Channel server;
+
+    public DataEndpoint(GatewaySettings settings, NettyLoops loops, PendingDials pending, Dialer dialer,
+            GatewayMetrics metrics) {
+        this.settings = settings;
+        this.loops = loops;
+        this.pending = pending;
+        this.dialer = dialer;
+        this.metrics = metrics;
+    }
+
+    /** Binds the data port; returns the port bound (the setting, or an ephemeral one for 0). */
+    public int start(TlsMaterial tls) throws InterruptedException {
+        server = loops.server().childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                channel.pipeline().addLast("tls", tls.raw().newHandler(channel.alloc()))
+                        .addLast("preamble", new PreambleDecoder(pending, dialer, metrics));
+            }
+        }).bind(settings.bindHost(), settings.dataPort()).sync().channel();
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        LOG.infof("data endpoint listening on %s:%d (TLS provider %s)", settings.bindHost(), port,
+                TlsMaterial.provider());
+        return port;
+    }
+
+    public void stop() {
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.secureconnect.gateway.data;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.secureconnect.gateway.metrics.GatewayMetrics;
+import io.secureconnect.gateway.tunnel.Dialer;
+import io.secureconnect.gateway.tunnel.PendingDial;
+import io.secureconnect.gateway.tunnel.PendingDials;
+import io.secureconnect.proto.tunnel.v1.DataPreamble;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Reads a data connection's preamble (4-byte big-endian length, then DataPreamble; at most 1 KiB, within 5 s), claims
+ * the pending dial it names, hands the connection to the waiting proxy client and steps aside. Anything else: close.
+ */
+final class PreambleDecoder extends ByteToMessageDecoder {
+
+    private static final Logger LOG = Logger.getLogger(PreambleDecoder.class);
+    static final int MAX_PREAMBLE = 1024;
+    static final long DEADLINE_MILLIS = 5000;
+
+    private final PendingDials pending;
+    private final Dialer dialer;
+    private final GatewayMetrics metrics;
+    private ScheduledFuture<?> deadline;
+
+    PreambleDecoder(PendingDials pending, Dialer dialer, GatewayMetrics metrics) {
+        this.pending = pending;
+        this.dialer = dialer;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        deadline = ctx.executor().schedule(() -> {
+            metrics.error("DATA_PREAMBLE_TIMEOUT");
+            ctx.close();
+        }, DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        deadline.cancel(false);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (in.readableBytes() < 4) {
+            return;
+        }
+        int length = in.getInt(in.readerIndex());
+        if (length <= 0 || length > MAX_PREAMBLE) {
+            reject(ctx, in, "DATA_PREAMBLE_INVALID");
+            return;
+        }
+        if (in.readableBytes() < 4 + length) {
+            return;
+        }
+        DataPreamble preamble;
+        try {
+            preamble = DataPreamble.parseFrom(in.nioBuffer(in.readerIndex() + 4, length));
+        } catch (InvalidProtocolBufferException e) {
+            reject(ctx, in, "DATA_PREAMBLE_INVALID");
+            return;
+        }
+        in.skipBytes(4 + length);
+        PendingDial dial = pending.claim(preamble.getTunnelId(), preamble.getConnectionId(),
+                preamble.getTicket().toByteArray());
+        if (dial == null) {
+            LOG.debugf("data connection for no pending dial connection=%s", preamble.getConnectionId());
+            reject(ctx, in, "DATA_CONNECTION_UNKNOWN");
+            return;
+        }
+        deadline.cancel(false);
+        ctx.channel().config().setAutoRead(false);
+        dialer.arrived(dial, ctx.channel());
+        // Bytes that came after the preamble move on to the relay the listener installed.
+        ctx.pipeline().remove(this);
+    }
+
+    private void reject(ChannelHandlerContext ctx, ByteBuf in, String reason) {
+        metrics.error(reason);
+        in.skipBytes(in.readableBytes());
+        ctx.close();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        metrics.error("DATA_CONNECTION_FAILED");
+        ctx.close();
+    }
+}

@@ -1,0 +1,40 @@
+package io.secureconnect.gateway.keys;
+
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
+import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
+import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
+import jakarta.inject.Singleton;
+import java.util.concurrent.TimeUnit;
+
+/** Validates an agent's API key through key-validator: core_pipeline_view with an ABAC scope of All. */
+@Singleton
+public class KeyValidatorClient {
+
+    static final String REQUIRED_PERMISSION = "core_pipeline_view";
+    private static final long DEADLINE_MILLIS = 3000;
+
+    @GrpcClient("keyvalidator")
+    KeyValidatorGrpc.KeyValidatorBlockingStub keys;
+
+    /** Blocking (the caller is a gRPC worker thread, never an event loop). Fails closed. */
+    public KeyCheck check(String token) {
+        ValidateTokenResponse response;
+        try {
+            response = keys.withDeadlineAfter(DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
+                    .validateToken(ValidateTokenRequest.newBuilder().setToken(token)
+                            .addRequiredPermissions(REQUIRED_PERMISSION).setRequireAbacAll(true).build());
+        } catch (StatusRuntimeException e) {
+            return new KeyCheck.Unavailable("key-validator did not answer: " + e.getStatus().getCode());
+        }
+        if (response.getValid()) {
+            return new KeyCheck.Valid(response.getPrincipal().getAccountId(), response.getPrincipal().getApiKeyId(),
+                    response.getPrincipal().getTokenId());
+        }
+        String reason = response.getReason().name().replace("DENIAL_REASON_", "");
+        String message = response.getMessage().isEmpty() ? "the API key was refused: " + reason
+                : response.getMessage();
+        return new KeyCheck.Denied(reason, message);
+    }
+}

@@ -1,0 +1,88 @@
+package io.secureconnect.gateway.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.secureconnect.gateway.config.GatewaySettings;
+import io.secureconnect.gateway.metrics.GatewayMetrics;
+import io.secureconnect.gateway.runtime.NettyLoops;
+import io.secureconnect.gateway.tls.TlsMaterial;
+import io.secureconnect.gateway.tunnel.Dialer;
+import io.secureconnect.gateway.tunnel.TunnelManager;
+import jakarta.inject.Singleton;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/** The HTTP forward proxy on every configured port, plain and TLS on the same port. */
+@Singleton
+public class ProxyEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(ProxyEndpoint.class);
+    static final int MAX_INITIAL_LINE = 8192;
+    /** Room for a build credential (up to 8 KiB, base64 in a header) and ordinary headers. */
+    static final int MAX_HEADERS = 32 * 1024;
+    static final int MAX_CHUNK = 64 * 1024;
+
+    private final GatewaySettings settings;
+    private final NettyLoops loops;
+    private final ProxyAuthorizer authorizer;
+    private final TunnelManager tunnels;
+    private final Dialer dialer;
+    private final GatewayMetrics metrics;
+    private final List<Channel> listeners = new ArrayList<>();
+    private final List<Integer> ports = new ArrayList<>();
+
+    public ProxyEndpoint(GatewaySettings settings, NettyLoops loops, ProxyAuthorizer authorizer,
+            TunnelManager tunnels, Dialer dialer, GatewayMetrics metrics) {
+        this.settings = settings;
+        this.loops = loops;
+        this.authorizer = authorizer;
+        this.tunnels = tunnels;
+        this.dialer = dialer;
+        this.metrics = metrics;
+    }
+
+    public synchronized List<Integer> start(TlsMaterial tls) throws InterruptedException {
+        long idleMillis = settings.idleTimeout().toMillis();
+        ChannelInitializer<SocketChannel> initializer = new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                channel.pipeline()
+                        .addLast("sniff", new ProtocolSniffer(tls.raw()))
+                        .addLast("http", new HttpRequestDecoder(MAX_INITIAL_LINE, MAX_HEADERS, MAX_CHUNK))
+                        .addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
+                        .addLast("proxy", new ProxyHandler(authorizer, tunnels, dialer, metrics));
+            }
+        };
+        for (int port : settings.proxyPorts()) {
+            Channel listener = loops.server().childHandler(initializer)
+                    .bind(settings.bindHost(), port).sync().channel();
+            listeners.add(listener);
+            ports.add(((InetSocketAddress) listener.localAddress()).getPort());
+        }
+        LOG.infof("proxy listening on %s ports %s", settings.bindHost(), describe(ports));
+        return List.copyOf(ports);
+    }
+
+    /** The ports bound (ephemeral ones resolved). */
+    public synchronized List<Integer> ports() {
+        return List.copyOf(ports);
+    }
+
+    public synchronized void stop() {
+        for (Channel listener : listeners) {
+            listener.close().syncUninterruptibly();
+        }
+        listeners.clear();
+    }
+
+    private static String describe(List<Integer> ports) {
+        return ports.size() <= 3 ? ports.toString() : ports.get(0) + ".." + ports.get(ports.size() - 1)
+                + " (" + ports.size() + " ports)";
+    }
+}

@@ -1,0 +1,79 @@
+package io.secureconnect.gateway.runtime;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.secureconnect.gateway.agentlink.AgentEndpoint;
+import io.secureconnect.gateway.config.GatewaySettings;
+import io.secureconnect.gateway.data.DataEndpoint;
+import io.secureconnect.gateway.keys.RevocationWatcher;
+import io.secureconnect.gateway.proxy.ProxyEndpoint;
+import io.secureconnect.gateway.registry.GatewayRegistration;
+import io.secureconnect.gateway.registry.LeaseEventWatcher;
+import io.secureconnect.gateway.tls.TlsMaterial;
+import io.secureconnect.gateway.tunnel.TunnelManager;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The wiring, in one place: start the data endpoint and the proxy, register with tunnel-registry, follow revocations
+ * and lease events, then open the agent endpoint; on shutdown, say Goodbye to every agent and release every lease.
+ */
+@Singleton
+public class GatewayLifecycle {
+
+    private final GatewaySettings settings;
+    private final DataEndpoint data;
+    private final ProxyEndpoint proxy;
+    private final AgentEndpoint agents;
+    private final GatewayRegistration registration;
+    private final RevocationWatcher revocations;
+    private final LeaseEventWatcher leaseEvents;
+    private final TunnelManager tunnels;
+    private volatile Ports ports;
+
+    /** The ports bound (useful when a setting is 0). */
+    public record Ports(int agent, int data, List<Integer> proxy) {
+    }
+
+    public GatewayLifecycle(GatewaySettings settings, DataEndpoint data, ProxyEndpoint proxy, AgentEndpoint agents,
+            GatewayRegistration registration, RevocationWatcher revocations,
+            LeaseEventWatcher leaseEvents, TunnelManager tunnels) {
+        this.settings = settings;
+        this.data = data;
+        this.proxy = proxy;
+        this.agents = agents;
+        this.registration = registration;
+        this.revocations = revocations;
+        this.leaseEvents = leaseEvents;
+        this.tunnels = tunnels;
+    }
+
+    void onStart(@Observes StartupEvent event) throws IOException, InterruptedException {
+        TlsMaterial tls = TlsMaterial.load(settings.certificate(), settings.privateKey());
+        int dataPort = data.start(tls);
+        List<Integer> proxyPorts = proxy.start(tls);
+        revocations.start();
+        int agentPort = agents.start(tls, settings.publicHost() + ":" + dataPort);
+        registration.start(agentPort);
+        leaseEvents.start();
+        tunnels.startRenewing();
+        ports = new Ports(agentPort, dataPort, proxyPorts);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        // Goodbye (retryable) to every agent and release every lease first, then stop the agent endpoint.
+        tunnels.shutdown();
+        agents.stop();
+        revocations.stop();
+        leaseEvents.stop();
+        registration.stop();
+        proxy.stop();
+        data.stop();
+    }
+
+    public Ports ports() {
+        return ports;
+    }
+}

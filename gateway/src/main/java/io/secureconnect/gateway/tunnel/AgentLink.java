@@ -1,0 +1,22 @@
+package io.secureconnect.gateway.tunnel;
+
+import io.grpc.Status;
+import io.secureconnect.proto.tunnel.v1.DialRequest;
+import io.secureconnect.proto.tunnel.v1.GoodbyeReason;
+
+/** What a tunnel needs from one connected agent (its control stream). */
+public interface AgentLink {
+
+    String agentId();
+
+    String tokenId();
+
+    /** Live, admitted and not draining. */
+    boolean acceptsDials();
+
+    /** Sends a dial request; false when the stream is already closed. */
+    boolean sendDial(DialRequest request);
+
+    /** Sends Goodbye and ends the stream with the given status and reason trailer. */
+    void goodbye(GoodbyeReason reason, boolean retryable, Status.Code code, String grpcReason, String message);
+}

@@ -1,0 +1,58 @@
+package io.secureconnect.gateway.tunnel;
+
+import java.util.concurrent.ScheduledFuture;
+
+/** A DialRequest sent and not yet answered: by a data connection, a DialResult, its deadline or a hang-up. */
+public final class PendingDial {
+
+    private final String connectionId;
+    private final byte[] ticket;
+    private final Tunnel tunnel;
+    private final AgentLink agent;
+    private final DialListener listener;
+    private final long startedNanos = System.nanoTime();
+    private volatile ScheduledFuture<?> deadline;
+
+    PendingDial(String connectionId, byte[] ticket, Tunnel tunnel, AgentLink agent, DialListener listener) {
+        this.connectionId = connectionId;
+        this.ticket = ticket;
+        this.tunnel = tunnel;
+        this.agent = agent;
+        this.listener = listener;
+    }
+
+    public String connectionId() {
+        return connectionId;
+    }
+
+    byte[] ticket() {
+        return ticket;
+    }
+
+    public Tunnel tunnel() {
+        return tunnel;
+    }
+
+    AgentLink agent() {
+        return agent;
+    }
+
+    DialListener listener() {
+        return listener;
+    }
+
+    long startedNanos() {
+        return startedNanos;
+    }
+
+    void deadline(ScheduledFuture<?> deadline) {
+        this.deadline = deadline;
+    }
+
+    void cancelDeadline() {
+        ScheduledFuture<?> current = deadline;
+        if (current != null) {
+            current.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.secureconnect.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.secureconnect.common.credential.Ed25519Keys;
+import io.secureconnect.gateway.support.TestTls;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pins every default and shows that each bad setting ends in one line naming it and the allowed values. */
+class GatewayConfigTest {
+
+    @TempDir
+    static Path dir;
+    static TestTls tls;
+    static Path verifyKey;
+
+    @BeforeAll
+    static void material() throws Exception {
+        tls = TestTls.create(dir);
+        verifyKey = dir.resolve("verify.pem");
+        Files.writeString(verifyKey, Ed25519Keys.pem(Ed25519Keys.generate().getPublic()));
+    }
+
+    private static Map<String, String> required() {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("secureconnect.gateway.tls.certificate", tls.certificate().toString());
+        settings.put("secureconnect.gateway.tls.key", tls.key().toString());
+        settings.put("secureconnect.gateway.credential-verify-key", verifyKey.toString());
+        return settings;
+    }
+
+    @Test
+    void pinsTheDefaults() {
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(GatewayConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withDefaultValues(required()).build();
+        GatewayConfig gateway = config.getConfigMapping(GatewayConfig.class);
+
+        assertEquals(8443, gateway.agentPort());
+        assertEquals(8444, gateway.dataPort());
+        assertEquals("30000-30099", gateway.proxyPorts());
+        assertEquals("0.0.0.0", gateway.bindHost());
+        assertEquals(Duration.ofSeconds(10), gateway.dialTimeout());
+        assertEquals(Duration.ofMinutes(5), gateway.idleTimeout());
+        assertEquals(Duration.ofSeconds(5), gateway.heartbeatInterval());
+        assertEquals(Optional.empty(), gateway.id());
+        assertEquals(Optional.empty(), gateway.publicHost());
+
+        GatewaySettings settings = new GatewaySettings(gateway);
+        assertEquals(100, settings.proxyPorts().size());
+        assertEquals(30000, settings.proxyPorts().get(0));
+        assertEquals(30099, settings.proxyPorts().get(99));
+        assertEquals(settings.gatewayId(), settings.publicHost(), "the public host defaults to the id (host name)");
+        assertTrue(!settings.gatewayId().isBlank());
+    }
+
+    private static List<String> problemsWith(String setting, String value) {
+        Map<String, String> settings = required();
+        settings.put("secureconnect.gateway." + setting, value);
+        return GatewayStartupChecks.problems(name -> Optional.ofNullable(settings.get(name)), false);
+    }
+
+    @Test
+    void acceptsTheRequiredSettingsWithDefaults() {
+        assertEquals(List.of(), GatewayStartupChecks.problems(name -> Optional.ofNullable(required().get(name)),
+                false));
+    }
+
+    @Test
+    void namesAPortOutOfRange() {
+        assertEquals(List.of("secureconnect.gateway.agent-port=70000: must be an integer from 0 to 65535"),
+                problemsWith("agent-port", "70000"));
+        assertEquals(List.of("secureconnect.gateway.data-port=x: must be an integer from 0 to 65535"),
+                problemsWith("data-port", "x"));
+    }
+
+    @Test
+    void namesABadProxyPortList() {
+        assertEquals(List.of("secureconnect.gateway.proxy-ports=30099-30000: must be \"0\" or comma-separated ports "
+                + "and ranges from 1 to 65535, e.g. 30000-30099 (range 30099-30000 runs backwards)"),
+                problemsWith("proxy-ports", "30099-30000"));
+        assertTrue(problemsWith("proxy-ports", "30000,abc").get(0).startsWith("secureconnect.gateway.proxy-ports="));
+    }
+
+    @Test
+    void namesABadDuration() {
+        assertEquals(List.of("secureconnect.gateway.dial-timeout=soon: must be a positive duration, e.g. 10s or 5m"),
+                problemsWith("dial-timeout", "soon"));
+        assertEquals(List.of("secureconnect.gateway.heartbeat-interval=PT0S: must be a positive duration, e.g. 10s or "
+                + "5m"), problemsWith("heartbeat-interval", "0s"));
+    }
+
+    @Test
+    void namesAMissingOrUnusableFile() throws Exception {
+        Map<String, String> settings = required();
+        settings.remove("secureconnect.gateway.tls.certificate");
+        assertEquals(List.of("secureconnect.gateway.tls.certificate=: is required: the path of the gateway's "
+                + "certificate chain in PEM"), GatewayStartupChecks.problems(
+                        name -> Optional.ofNullable(settings.get(name)), false));
+        assertEquals(List.of("secureconnect.gateway.tls.key=/nonexistent.pem: must be a readable PEM file"),
+                problemsWith("tls.key", "/nonexistent.pem"));
+        Path notAKey = dir.resolve("not-a-key.pem");
+        Files.writeString(notAKey, "hello");
+        assertEquals(List.of("secureconnect.gateway.credential-verify-key=" + notAKey
+                + ": must be an Ed25519 public key in PEM (-----BEGIN PUBLIC KEY-----)"),
+                problemsWith("credential-verify-key", notAKey.toString()));
+        assertTrue(problemsWith("tls.certificate", notAKey.toString()).get(0)
+                .startsWith("secureconnect.gateway.tls.certificate=" + notAKey + ": must be a PEM certificate chain"));
+    }
+
+    @Test
+    void namesAPortAlreadyInUse() throws Exception {
+        try (var taken = io.secureconnect.testing.FreePorts.occupy()) {
+            Map<String, String> settings = required();
+            settings.put("secureconnect.gateway.bind-host", "127.0.0.1");
+            settings.put("secureconnect.gateway.data-port", String.valueOf(taken.getLocalPort()));
+            settings.put("secureconnect.gateway.agent-port", "0");
+            settings.put("secureconnect.gateway.proxy-ports", "0");
+            List<String> problems = GatewayStartupChecks.problems(name -> Optional.ofNullable(settings.get(name)),
+                    true);
+            assertEquals(1, problems.size(), problems.toString());
+            assertTrue(problems.get(0).startsWith("secureconnect.gateway.data-port=" + taken.getLocalPort()),
+                    problems.get(0));
+        }
+    }
+
+    @Test
+    void refusesTooManyProxyPorts() {
+        SettingException e = assertThrows(SettingException.class, () -> PortList.parse("p", "1-2000"));
+        assertEquals("p=1-2000: must name at most 1024 ports", e.getMessage());
+        assertEquals(List.of(0), PortList.parse("p", "0"));
+        assertEquals(List.of(30000, 30001, 30005), PortList.parse("p", "30000-30001, 30005"));
+    }
+}

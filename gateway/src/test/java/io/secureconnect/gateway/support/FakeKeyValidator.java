@@ -1,0 +1,87 @@
+package io.secureconnect.gateway.support;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.secureconnect.proto.keyvalidator.v1.DenialReason;
+import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
+import io.secureconnect.proto.keyvalidator.v1.Principal;
+import io.secureconnect.proto.keyvalidator.v1.RevocationCause;
+import io.secureconnect.proto.keyvalidator.v1.RevocationEvent;
+import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
+import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
+import io.secureconnect.proto.keyvalidator.v1.WatchRevocationsRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * key-validator as the gateway sees it over gRPC: tokens registered by the test are valid for an account and key, or
+ * denied with a reason. key-validator is another service of ours; this in-test fake keeps the gateway's tests about
+ * the gateway. The real pairing is covered by the e2e suite.
+ */
+public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
+
+    private final Map<String, ValidateTokenResponse> tokens = new ConcurrentHashMap<>();
+    private final List<StreamObserver<RevocationEvent>> watchers = new CopyOnWriteArrayList<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final List<ValidateTokenRequest> requests = new CopyOnWriteArrayList<>();
+    private volatile boolean down;
+
+    /** A token valid for this account and API key. */
+    public void allow(String token, String accountId, String apiKeyId) {
+        tokens.put(token, ValidateTokenResponse.newBuilder().setValid(true)
+                .setPrincipal(Principal.newBuilder().setAccountId(accountId).setApiKeyId(apiKeyId)
+                        .setTokenId("tok_" + apiKeyId))
+                .addGrantedPermissions("core_pipeline_view").build());
+    }
+
+    public void deny(String token, DenialReason reason, String message) {
+        tokens.put(token, ValidateTokenResponse.newBuilder().setValid(false).setReason(reason).setMessage(message)
+                .build());
+    }
+
+    public void down(boolean down) {
+        this.down = down;
+    }
+
+    public List<ValidateTokenRequest> requests() {
+        return requests;
+    }
+
+    /** Tells every watcher (the gateway) that the key was revoked. */
+    public void revoke(String accountId, String apiKeyId) {
+        RevocationEvent event = RevocationEvent.newBuilder().setSequence(sequence.incrementAndGet())
+                .setAccountId(accountId).setApiKeyId(apiKeyId).setCause(RevocationCause.REVOCATION_CAUSE_REVOKED)
+                .build();
+        for (StreamObserver<RevocationEvent> watcher : watchers) {
+            synchronized (watcher) {
+                watcher.onNext(event);
+            }
+        }
+    }
+
+    public int watchers() {
+        return watchers.size();
+    }
+
+    @Override
+    public void validateToken(ValidateTokenRequest request, StreamObserver<ValidateTokenResponse> responses) {
+        requests.add(request);
+        if (down) {
+            responses.onError(Status.UNAVAILABLE.withDescription("down for the test").asRuntimeException());
+            return;
+        }
+        responses.onNext(tokens.getOrDefault(request.getToken(), ValidateTokenResponse.newBuilder().setValid(false)
+                .setReason(DenialReason.DENIAL_REASON_UNKNOWN).setMessage("unknown token").build()));
+        responses.onCompleted();
+    }
+
+    @Override
+    public void watchRevocations(WatchRevocationsRequest request, StreamObserver<RevocationEvent> responses) {
+        watchers.add(responses);
+        ((ServerCallStreamObserver<RevocationEvent>) responses).setOnCancelHandler(() -> watchers.remove(responses));
+    }
+}
