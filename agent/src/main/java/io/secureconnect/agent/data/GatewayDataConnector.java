@@ -1,0 +1,122 @@
+package io.secureconnect.agent.data;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.handler.proxy.HttpProxyHandler;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.secureconnect.agent.config.HostPort;
+import io.secureconnect.agent.config.ProxySettings;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * Opens data connections to the gateway's data endpoint: raw TLS (OpenSSL provider when available), the
+ * gateway's certificate and host name verified like the control channel's, through HTTPS_PROXY (HTTP CONNECT)
+ * when one is set. The returned channel has finished its TLS handshake and reads nothing yet.
+ */
+public final class GatewayDataConnector {
+
+    static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+
+    private final DataPlane plane;
+    private final SslContext sslContext;
+    private final Optional<ProxySettings> proxy;
+
+    public GatewayDataConnector(DataPlane plane, X509ExtendedTrustManager trust, Optional<ProxySettings> proxy)
+            throws SSLException {
+        this.plane = plane;
+        this.proxy = proxy;
+        this.sslContext = SslContextBuilder.forClient()
+                .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+                .trustManager(trust)
+                .endpointIdentificationAlgorithm("HTTPS")
+                .protocols("TLSv1.3", "TLSv1.2")
+                .build();
+    }
+
+    /** "OpenSSL" or "JDK": which TLS implementation carries the bytes. */
+    public String tlsProvider() {
+        return OpenSsl.isAvailable() ? "OpenSSL " + OpenSsl.versionString() : "JDK";
+    }
+
+    /**
+     * How to reach the endpoint. Blocking (DNS): call it off the event loop.
+     *
+     * @param endpoint the data endpoint, for TLS (SNI and host name verification)
+     * @param target   where to connect: resolved, or unresolved for the proxy to resolve
+     * @param proxy    the resolved HTTPS_PROXY address, or null
+     */
+    public record Route(HostPort endpoint, InetSocketAddress target, InetSocketAddress proxy) {
+    }
+
+    /** Resolves the route to the endpoint; the target stays unresolved when it is reached through the proxy. */
+    public Route route(HostPort endpoint) throws java.net.UnknownHostException {
+        if (proxy.isPresent()) {
+            HostPort proxyAddress = proxy.get().address();
+            InetSocketAddress resolved = new InetSocketAddress(proxyAddress.host(), proxyAddress.port());
+            if (resolved.isUnresolved()) {
+                throw new java.net.UnknownHostException("HTTPS_PROXY host " + proxyAddress.host());
+            }
+            return new Route(endpoint, InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()), resolved);
+        }
+        InetSocketAddress resolved = new InetSocketAddress(endpoint.host(), endpoint.port());
+        if (resolved.isUnresolved()) {
+            throw new java.net.UnknownHostException(endpoint.host());
+        }
+        return new Route(endpoint, resolved, null);
+    }
+
+    /** Connects on the given loop (the destination's) and completes once the TLS handshake is done. */
+    public Future<Channel> open(EventLoop loop, Route route) {
+        HostPort endpoint = route.endpoint();
+        Promise<Channel> promise = loop.newPromise();
+        ChannelInitializer<Channel> init = new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                if (route.proxy() != null) {
+                    ProxySettings settings = proxy.orElseThrow();
+                    HttpProxyHandler handler = settings.username().isPresent()
+                            ? new HttpProxyHandler(route.proxy(), settings.username().get(),
+                                    settings.password().orElse(""))
+                            : new HttpProxyHandler(route.proxy());
+                    handler.setConnectTimeoutMillis(CONNECT_TIMEOUT_MILLIS);
+                    channel.pipeline().addLast(handler);
+                }
+                SslHandler tls = sslContext.newHandler(channel.alloc(), endpoint.host(), endpoint.port());
+                tls.setHandshakeTimeoutMillis(CONNECT_TIMEOUT_MILLIS);
+                channel.pipeline().addLast(tls);
+            }
+        };
+        var bootstrap = plane.bootstrap(loop, CONNECT_TIMEOUT_MILLIS, init);
+        // Never resolve on the event loop; with a proxy, the proxy resolves the gateway's name.
+        bootstrap.resolver(NoopAddressResolverGroup.INSTANCE);
+        ChannelFuture connect = bootstrap.connect(route.target());
+        connect.addListener((ChannelFuture connected) -> {
+            if (!connected.isSuccess()) {
+                promise.tryFailure(connected.cause());
+                return;
+            }
+            Channel channel = connected.channel();
+            channel.pipeline().get(SslHandler.class).handshakeFuture().addListener(handshake -> {
+                if (handshake.isSuccess()) {
+                    promise.trySuccess(channel);
+                } else {
+                    channel.close();
+                    promise.tryFailure(handshake.cause());
+                }
+            });
+        });
+        return promise;
+    }
+}

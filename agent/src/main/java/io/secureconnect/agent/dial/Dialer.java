@@ -1,0 +1,219 @@
+package io.secureconnect.agent.dial;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.secureconnect.agent.config.HostPort;
+import io.secureconnect.agent.data.DataPlane;
+import io.secureconnect.agent.data.GatewayDataConnector;
+import io.secureconnect.agent.data.Splicer;
+import io.secureconnect.proto.tunnel.v1.DataPreamble;
+import io.secureconnect.proto.tunnel.v1.DialRequest;
+import io.secureconnect.proto.tunnel.v1.DialResult;
+import io.secureconnect.proto.tunnel.v1.DialStatus;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Answers one DialRequest: checks ALLOW, resolves the name with the private network's DNS, connects within the
+ * request's timeout, then opens the data connection to the gateway, sends the preamble and starts relaying.
+ * The future completes with the DialResult to send back when the dial failed, or empty when the data connection
+ * carries the answer (success).
+ */
+public final class Dialer {
+
+    private static final Logger LOG = Logger.getLogger(Dialer.class);
+    static final long DEFAULT_TIMEOUT_MILLIS = 10_000;
+    static final long MAX_TIMEOUT_MILLIS = 120_000;
+
+    private final Allowlist allow;
+    private final Resolver resolver;
+    private final Executor blocking;
+    private final DataPlane plane;
+    private final GatewayDataConnector gateway;
+    private final Splicer splicer;
+    private final BooleanSupplier draining;
+
+    public Dialer(Allowlist allow, Resolver resolver, Executor blocking, DataPlane plane,
+                  GatewayDataConnector gateway, Splicer splicer, BooleanSupplier draining) {
+        this.allow = allow;
+        this.resolver = resolver;
+        this.blocking = blocking;
+        this.plane = plane;
+        this.gateway = gateway;
+        this.splicer = splicer;
+        this.draining = draining;
+    }
+
+    /** Where the data connection goes and what it proves: from the gateway's Welcome. */
+    public record Tunnel(String tunnelId, HostPort dataEndpoint) {
+    }
+
+    public CompletableFuture<Optional<DialResult>> dial(DialRequest request, Tunnel tunnel) {
+        String id = request.getConnectionId();
+        if (draining.getAsBoolean()) {
+            return failed(DialFailures.result(id, DialStatus.DIAL_STATUS_DRAINING,
+                    "the agent is shutting down and takes no new connections"), request);
+        }
+        String host = request.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port = request.getPort();
+        if (host.isEmpty() || port < 1 || port > 65535) {
+            return failed(DialFailures.result(id, DialStatus.DIAL_STATUS_UNREACHABLE,
+                    "not a destination: host '" + request.getHost() + "', port " + port), request);
+        }
+        String destination = new HostPort(host, port).toString();
+        boolean nameAllowed = allow.allowsName(host, port);
+        if (!nameAllowed && !allow.hasNetworkRules()) {
+            return failed(refused(id, destination), request);
+        }
+        long timeoutMillis = timeoutMillis(request);
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        CompletableFuture<Optional<DialResult>> result = new CompletableFuture<>();
+        String resolvedHost = host;
+        blocking.execute(() -> {
+            try {
+                resolveAndConnect(request, tunnel, resolvedHost, nameAllowed, destination, timeoutMillis, deadline,
+                        result);
+            } catch (RuntimeException e) {
+                result.complete(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_UNREACHABLE,
+                        "cannot dial " + destination + ": " + e)));
+            }
+        });
+        // The JDK resolver has no timeout of its own: the dial's deadline bounds it (and everything after it).
+        result.completeOnTimeout(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_TIMEOUT,
+                "no answer from " + destination + " within " + timeoutMillis + " ms")), timeoutMillis + 50,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        return result.thenApply(answer -> {
+            answer.ifPresentOrElse(failure -> logFailure(request, failure),
+                    () -> LOG.debugf("connection %s to %s: connected", id, destination));
+            return answer;
+        });
+    }
+
+    private void resolveAndConnect(DialRequest request, Tunnel tunnel, String host, boolean nameAllowed,
+                                   String destination, long timeoutMillis, long deadline,
+                                   CompletableFuture<Optional<DialResult>> result) {
+        String id = request.getConnectionId();
+        InetAddress[] resolved;
+        try {
+            resolved = resolver.resolve(host);
+        } catch (UnknownHostException e) {
+            result.complete(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_NAME_NOT_RESOLVED,
+                    host + " does not resolve in the agent's network")));
+            return;
+        }
+        if (System.nanoTime() - deadline > 0) {
+            result.complete(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_TIMEOUT,
+                    "resolving " + host + " took longer than " + timeoutMillis + " ms")));
+            return;
+        }
+        List<InetAddress> addresses = Arrays.stream(resolved)
+                .filter(address -> nameAllowed || allow.allowsAddress(address, request.getPort()))
+                .toList();
+        if (addresses.isEmpty()) {
+            String shown = Arrays.stream(resolved).map(InetAddress::getHostAddress).collect(Collectors.joining(", "));
+            result.complete(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_REFUSED_BY_ALLOWLIST,
+                    destination + " (" + shown + ") is not in the agent's ALLOW list")));
+            return;
+        }
+        GatewayDataConnector.Route route;
+        try {
+            route = gateway.route(tunnel.dataEndpoint());
+        } catch (UnknownHostException e) {
+            result.complete(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_UNREACHABLE,
+                    "the agent cannot resolve the gateway's data endpoint (" + e.getMessage() + ")")));
+            return;
+        }
+        connect(request, tunnel, route, addresses, 0, plane.nextLoop(), timeoutMillis, deadline, result);
+    }
+
+    /** Tries the allowed addresses in order, each with what is left of the timeout. */
+    private void connect(DialRequest request, Tunnel tunnel, GatewayDataConnector.Route route,
+                         List<InetAddress> addresses, int index, EventLoop loop, long timeoutMillis, long deadline,
+                         CompletableFuture<Optional<DialResult>> result) {
+        String id = request.getConnectionId();
+        InetSocketAddress address = new InetSocketAddress(addresses.get(index), request.getPort());
+        long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
+        if (leftMillis <= 0) {
+            result.complete(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_TIMEOUT,
+                    "no answer from " + request.getHost() + ":" + request.getPort() + " within " + timeoutMillis
+                            + " ms")));
+            return;
+        }
+        plane.destinationBootstrap(loop, (int) Math.min(Integer.MAX_VALUE, leftMillis)).connect(address)
+                .addListener((ChannelFuture connected) -> {
+                    if (result.isDone()) {
+                        connected.channel().close(); // timed out meanwhile: the gateway gave up on it
+                    } else if (connected.isSuccess()) {
+                        openDataConnection(request, tunnel, route, connected.channel(), result);
+                    } else if (index + 1 < addresses.size() && deadline - System.nanoTime() > 0) {
+                        connect(request, tunnel, route, addresses, index + 1, loop, timeoutMillis, deadline, result);
+                    } else {
+                        result.complete(Optional.of(
+                                DialFailures.connectFailed(id, address, connected.cause(), timeoutMillis)));
+                    }
+                });
+    }
+
+    private void openDataConnection(DialRequest request, Tunnel tunnel, GatewayDataConnector.Route route,
+                                    Channel destination, CompletableFuture<Optional<DialResult>> result) {
+        gateway.open(destination.eventLoop(), route).addListener(opened -> {
+            if (!opened.isSuccess()) {
+                destination.close();
+                Throwable cause = opened.cause();
+                result.complete(Optional.of(DialFailures.result(request.getConnectionId(),
+                        DialStatus.DIAL_STATUS_UNREACHABLE, "the agent cannot open a data connection to the gateway at "
+                                + route.endpoint() + ": " + cause.getClass().getSimpleName()
+                                + (cause.getMessage() == null ? "" : " " + cause.getMessage()))));
+                return;
+            }
+            if (result.isDone()) {
+                destination.close(); // timed out meanwhile
+                ((Channel) opened.getNow()).close();
+                return;
+            }
+            DataPreamble preamble = DataPreamble.newBuilder()
+                    .setTunnelId(tunnel.tunnelId())
+                    .setConnectionId(request.getConnectionId())
+                    .setTicket(request.getTicket())
+                    .build();
+            splicer.join(destination, (Channel) opened.getNow(), preamble);
+            result.complete(Optional.empty());
+        });
+    }
+
+    static long timeoutMillis(DialRequest request) {
+        if (!request.hasTimeout()) {
+            return DEFAULT_TIMEOUT_MILLIS;
+        }
+        long millis = request.getTimeout().getSeconds() * 1000 + request.getTimeout().getNanos() / 1_000_000;
+        return millis <= 0 ? DEFAULT_TIMEOUT_MILLIS : Math.min(millis, MAX_TIMEOUT_MILLIS);
+    }
+
+    private static DialResult refused(String id, String destination) {
+        return DialFailures.result(id, DialStatus.DIAL_STATUS_REFUSED_BY_ALLOWLIST,
+                destination + " is not in the agent's ALLOW list");
+    }
+
+    private CompletableFuture<Optional<DialResult>> failed(DialResult failure, DialRequest request) {
+        logFailure(request, failure);
+        return CompletableFuture.completedFuture(Optional.of(failure));
+    }
+
+    private static void logFailure(DialRequest request, DialResult failure) {
+        LOG.infof("connection %s to %s:%d: %s: %s", request.getConnectionId(), request.getHost(), request.getPort(),
+                failure.getStatus().name().replace("DIAL_STATUS_", ""), failure.getMessage());
+    }
+}

@@ -1,0 +1,41 @@
+package io.secureconnect.agent.link;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.secureconnect.proto.tunnel.v1.Goodbye;
+
+/** Why a stream ended, in one line for people: Goodbye reason and message, or gRPC status, reason trailer, cause. */
+final class Reasons {
+
+    static final Metadata.Key<String> REASON =
+            Metadata.Key.of("secureconnect-reason", Metadata.ASCII_STRING_MARSHALLER);
+
+    private Reasons() {
+    }
+
+    static String of(Goodbye goodbye, Redactor redactor) {
+        String reason = goodbye.getReason().name().replace("GOODBYE_REASON_", "");
+        return reason + (goodbye.getMessage().isEmpty() ? "" : ": " + redactor.clean(goodbye.getMessage()));
+    }
+
+    static String of(Throwable error, Redactor redactor) {
+        Status status = Status.fromThrowable(error);
+        Metadata trailers = Status.trailersFromThrowable(error);
+        String reason = trailers == null ? null : trailers.get(REASON);
+        StringBuilder text = new StringBuilder(status.getCode().name());
+        if (reason != null) {
+            text.append(" (").append(reason).append(')');
+        }
+        if (status.getDescription() != null) {
+            text.append(": ").append(status.getDescription().lines().findFirst().orElse(""));
+        }
+        Throwable cause = status.getCause();
+        while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        if (cause != null && cause.getMessage() != null) {
+            text.append(" (").append(cause.getMessage().lines().findFirst().orElse("")).append(')');
+        }
+        return redactor.clean(text.toString());
+    }
+}

@@ -1,0 +1,343 @@
+package io.secureconnect.agent.link;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.MetadataUtils;
+import io.secureconnect.agent.config.AgentSettings;
+import io.secureconnect.agent.data.OpenConnections;
+import io.secureconnect.agent.dial.Dialer;
+import io.secureconnect.proto.tunnel.v1.AgentMessage;
+import io.secureconnect.proto.tunnel.v1.DialRequest;
+import io.secureconnect.proto.tunnel.v1.Draining;
+import io.secureconnect.proto.tunnel.v1.GatewayMessage;
+import io.secureconnect.proto.tunnel.v1.Goodbye;
+import io.secureconnect.proto.tunnel.v1.Heartbeat;
+import io.secureconnect.proto.tunnel.v1.Hello;
+import io.secureconnect.proto.tunnel.v1.TunnelServiceGrpc;
+import io.secureconnect.proto.tunnel.v1.Welcome;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The control channel: connects to the gateway, says Hello, keeps the stream alive with heartbeats, answers
+ * DialRequests through the {@link Dialer}, and reconnects with backoff when the stream ends, until a Goodbye
+ * (or a status) says reconnecting cannot help. All state lives on one thread: the executor given, which is also
+ * the gRPC callback executor.
+ */
+public final class TunnelLink {
+
+    private static final Logger LOG = Logger.getLogger(TunnelLink.class);
+    static final Metadata.Key<String> API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
+    static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(15);
+    /** Statuses after which the same request can only fail again: stop instead of retrying forever. */
+    private static final Set<Status.Code> FINAL = Set.of(Status.Code.UNAUTHENTICATED, Status.Code.PERMISSION_DENIED,
+            Status.Code.ALREADY_EXISTS, Status.Code.INVALID_ARGUMENT);
+
+    public enum State { NEW, CONNECTING, CONNECTED, WAITING, DRAINING, STOPPED, GAVE_UP }
+
+    private final AgentSettings settings;
+    private final AgentIdentity identity;
+    private final Supplier<ManagedChannel> channels;
+    private final Dialer dialer;
+    private final OpenConnections connections;
+    private final Backoff backoff;
+    private final ScheduledExecutorService executor;
+    private final Consumer<String> onGiveUp;
+    private final Redactor redactor;
+
+    private volatile State state = State.NEW;
+    private volatile Session current;
+    private volatile boolean draining;
+
+    /**
+     * @param onGiveUp called once, with why, when the link stops for good (the process then exits with 1)
+     */
+    public TunnelLink(AgentSettings settings, AgentIdentity identity, Supplier<ManagedChannel> channels,
+                      Dialer dialer, OpenConnections connections, Backoff backoff, ScheduledExecutorService executor,
+                      Consumer<String> onGiveUp) {
+        this.settings = settings;
+        this.identity = identity;
+        this.channels = channels;
+        this.dialer = dialer;
+        this.connections = connections;
+        this.backoff = backoff;
+        this.executor = executor;
+        this.onGiveUp = onGiveUp;
+        this.redactor = new Redactor(settings.apiKey());
+    }
+
+    public void start() {
+        executor.execute(this::connect);
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The gateway's Welcome of the stream that is up now, if any. */
+    public java.util.Optional<Welcome> welcome() {
+        Session session = current;
+        return session == null || session.over || state != State.CONNECTED
+                ? java.util.Optional.empty() : java.util.Optional.ofNullable(session.welcome);
+    }
+
+    /** True once draining started: the Dialer refuses new dials with DIAL_STATUS_DRAINING. */
+    public boolean draining() {
+        return draining;
+    }
+
+    /** One stream (one Connect call) and what the gateway told us on it. */
+    private final class Session implements ClientResponseObserver<AgentMessage, GatewayMessage> {
+        final ManagedChannel channel;
+        ClientCallStreamObserver<AgentMessage> requests;
+        volatile Welcome welcome;
+        Dialer.Tunnel tunnel;
+        long connectedAt;
+        long lastHeard = System.nanoTime();
+        long sequence;
+        Goodbye goodbye;
+        volatile boolean over;
+        java.util.concurrent.ScheduledFuture<?> timer;
+
+        Session(ManagedChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<AgentMessage> stream) {
+            this.requests = stream;
+        }
+
+        @Override
+        public void onNext(GatewayMessage message) {
+            if (over) {
+                return;
+            }
+            lastHeard = System.nanoTime();
+            switch (message.getKindCase()) {
+                case WELCOME -> welcomed(this, message.getWelcome());
+                case HEARTBEAT_ACK -> { } // lastHeard is all it tells
+                case DIAL_REQUEST -> dial(this, message.getDialRequest());
+                case GOODBYE -> saidGoodbye(this, message.getGoodbye());
+                default -> LOG.debugf("ignoring a gateway message of unknown kind %s", message.getKindCase());
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            ended(this, Reasons.of(error, redactor), Status.fromThrowable(error).getCode());
+        }
+
+        @Override
+        public void onCompleted() {
+            ended(this, "the gateway closed the stream", Status.Code.OK);
+        }
+    }
+
+    private void connect() {
+        if (state == State.STOPPED || state == State.GAVE_UP || draining) {
+            return;
+        }
+        state = State.CONNECTING;
+        LOG.infof("connecting to %s%s", settings.remoteServer(),
+                settings.httpsProxy().map(proxy -> " via proxy " + proxy).orElse(""));
+        Session session = new Session(channels.get());
+        current = session;
+        Metadata headers = new Metadata();
+        headers.put(API_KEY, settings.apiKey());
+        TunnelServiceGrpc.newStub(session.channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .connect(session);
+        session.requests.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder()
+                .setRemotePort(settings.remotePort())
+                .setAgentId(identity.agentId())
+                .setAgentVersion(identity.version())
+                .setHostname(identity.hostname())).build());
+        session.timer = executor.schedule(() -> {
+            if (session.welcome == null) {
+                lost(session, "no Welcome from the gateway within " + WELCOME_TIMEOUT.toSeconds() + " s");
+            }
+        }, WELCOME_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void welcomed(Session session, Welcome welcome) {
+        session.timer.cancel(false);
+        session.welcome = welcome;
+        session.connectedAt = System.nanoTime();
+        session.tunnel = new Dialer.Tunnel(welcome.getTunnelId(), WelcomeTerms.dataEndpoint(welcome.getDataEndpoint(), settings.remoteServer()));
+        state = State.CONNECTED;
+        LOG.infof("connected: port %d via gateway %s (tunnel %s, resumed=%s)", welcome.getPort(),
+                welcome.getGatewayId(), welcome.getTunnelId(), welcome.getResumed());
+        long interval = WelcomeTerms.heartbeatMillis(welcome);
+        session.timer = executor.scheduleAtFixedRate(() -> beat(session, interval), interval, interval,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void beat(Session session, long intervalMillis) {
+        if (session.over) {
+            return;
+        }
+        long silentMillis = (System.nanoTime() - session.lastHeard) / 1_000_000;
+        if (silentMillis >= 3 * intervalMillis) {
+            lost(session, "no answer from the gateway for " + silentMillis + " ms");
+            return;
+        }
+        send(session, AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
+                .setSequence(++session.sequence)
+                .setOpenConnections(connections.count())).build());
+    }
+
+    private void dial(Session session, DialRequest request) {
+        if (session.tunnel == null) {
+            LOG.warnf("ignoring DialRequest %s that came before Welcome", request.getConnectionId());
+            return;
+        }
+        dialer.dial(request, session.tunnel).whenComplete((failure, error) -> executor.execute(() -> {
+            if (error != null) {
+                LOG.warnf("connection %s: dial failed unexpectedly: %s", request.getConnectionId(), error);
+                return;
+            }
+            failure.ifPresent(result -> send(session, AgentMessage.newBuilder().setDialResult(result).build()));
+        }));
+    }
+
+    private void saidGoodbye(Session session, Goodbye goodbye) {
+        session.goodbye = goodbye;
+        if (!goodbye.getRetryable()) {
+            giveUp(session, Reasons.of(goodbye, redactor));
+        }
+    }
+
+    /** The gateway stopped answering: end the stream ourselves. */
+    private void lost(Session session, String why) {
+        if (session.over) {
+            return;
+        }
+        session.requests.cancel(why, null);
+        ended(session, why, Status.Code.UNAVAILABLE);
+    }
+
+    private void ended(Session session, String why, Status.Code code) {
+        if (session.over) {
+            return;
+        }
+        close(session);
+        if (state == State.STOPPED || state == State.GAVE_UP) {
+            return;
+        }
+        String reason = session.goodbye == null ? why : Reasons.of(session.goodbye, redactor) + " (" + why + ")";
+        if (session.goodbye == null && FINAL.contains(code)) {
+            giveUp(session, reason);
+            return;
+        }
+        if (draining) {
+            LOG.infof("disconnected: %s; not reconnecting while draining", reason);
+            return;
+        }
+        if (session.welcome != null) {
+            backoff.connectionEnded(Duration.ofNanos(System.nanoTime() - session.connectedAt));
+        }
+        long delay = backoff.nextDelayMillis();
+        state = State.WAITING;
+        LOG.infof("disconnected: %s; retrying in %d ms", reason, delay);
+        executor.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void giveUp(Session session, String why) {
+        close(session);
+        if (state == State.GAVE_UP || state == State.STOPPED) {
+            return;
+        }
+        state = State.GAVE_UP;
+        LOG.errorf("giving up: %s", why);
+        connections.closeAll();
+        onGiveUp.accept(why);
+    }
+
+    private void close(Session session) {
+        if (session.over) {
+            return;
+        }
+        session.over = true;
+        if (session.timer != null) {
+            session.timer.cancel(false);
+        }
+        session.requests.cancel("agent closed the stream", null);
+        session.channel.shutdownNow();
+    }
+
+    private void send(Session session, AgentMessage message) {
+        if (!session.over) {
+            session.requests.onNext(message);
+        }
+    }
+
+    /**
+     * Graceful drain: tells the gateway (Draining{deadline}), refuses new dials, waits for the open connections
+     * up to the timeout, then closes what is left and the stream. Blocks the calling thread.
+     */
+    public void drain(Duration timeout) throws InterruptedException {
+        CompletableFuture<Boolean> told = new CompletableFuture<>();
+        executor.execute(() -> {
+            draining = true;
+            Session session = current;
+            boolean live = session != null && !session.over && session.welcome != null;
+            if (live) {
+                state = State.DRAINING;
+                send(session, AgentMessage.newBuilder().setDraining(Draining.newBuilder()
+                        .setDeadline(com.google.protobuf.Duration.newBuilder()
+                                .setSeconds(timeout.getSeconds()).setNanos(timeout.getNano()))).build());
+            }
+            told.complete(live);
+        });
+        try {
+            told.get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warnf("could not tell the gateway about the drain: %s", e.toString());
+        }
+        int open = connections.count();
+        LOG.infof("draining: %d open connection(s), deadline %d s; refusing new connections", open,
+                timeout.toSeconds());
+        if (connections.awaitNone(timeout)) {
+            LOG.infof("drained: every connection finished");
+        } else {
+            LOG.warnf("drain deadline passed: closing %d connection(s)", connections.count());
+            connections.closeAll();
+        }
+        stop();
+    }
+
+    /** Ends the stream (the agent leaves politely) and stops reconnecting. */
+    public void stop() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        executor.execute(() -> {
+            if (state != State.GAVE_UP) {
+                state = State.STOPPED;
+            }
+            Session session = current;
+            if (session != null && !session.over) {
+                session.requests.onCompleted();
+                session.over = true;
+                if (session.timer != null) {
+                    session.timer.cancel(false);
+                }
+                session.channel.shutdown();
+            }
+            done.complete(null);
+        });
+        try {
+            done.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debugf("stop: %s", e.toString());
+        }
+    }
+}
