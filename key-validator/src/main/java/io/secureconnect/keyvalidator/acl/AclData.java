@@ -1,0 +1,7 @@
+package io.secureconnect.keyvalidator.acl;
+
+import java.util.List;
+
+/** The answers, one per question, in order. */
+public record AclData(List<AclEntry> accessControlList) {
+}

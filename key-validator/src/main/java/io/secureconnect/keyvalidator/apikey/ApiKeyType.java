@@ -1,0 +1,7 @@
+package io.secureconnect.keyvalidator.apikey;
+
+/** Whose key it is: a person's (token prefix {@code pat.}) or a service account's ({@code sat.}). */
+public enum ApiKeyType {
+    USER,
+    SERVICE_ACCOUNT
+}

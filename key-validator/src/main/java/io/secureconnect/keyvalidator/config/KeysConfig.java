@@ -1,0 +1,79 @@
+package io.secureconnect.keyvalidator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Settings of key-validator ({@code secureconnect.keys.*}); {@code ConfigDefaultsTest} pins the defaults. */
+@ConfigMapping(prefix = "secureconnect.keys")
+public interface KeysConfig {
+
+    /**
+     * Server-side secret mixed into the stored hash of every token secret (HMAC-SHA-256 key). Required, at least
+     * {@value io.secureconnect.keyvalidator.secret.PepperSetting#MIN_LENGTH} characters, the same on every
+     * replica. Changing it invalidates every token.
+     */
+    Optional<String> pepper();
+
+    /** How long a validated token (its hash and grants) stays in the in-process cache. */
+    @WithDefault("30s")
+    Duration cacheTtl();
+
+    /** Upper bound of cached tokens per replica; beyond it lookups go to the database. */
+    @WithDefault("100000")
+    int cacheMaxEntries();
+
+    /** How often each replica reads new revocation events and cache invalidations from the database. */
+    @WithDefault("200ms")
+    Duration revocationPollInterval();
+
+    /**
+     * When the last successful poll is older than this, the cache is not trusted and every validation reads the
+     * database (and fails closed when it cannot).
+     */
+    @WithDefault("1s")
+    Duration revocationMaxStaleness();
+
+    /** How often tokens whose valid-to or rotation cut-off passed are announced as revocation events. */
+    @WithDefault("1s")
+    Duration expirySweepInterval();
+
+    /** How often last-used times collected in memory are written, in one statement per batch. */
+    @WithDefault("5s")
+    Duration lastUsedFlushInterval();
+
+    /** Token lifetime of an API key created without defaultTimeToExpireToken. */
+    @WithDefault("30d")
+    Duration defaultTokenLifetime();
+
+    Bootstrap bootstrap();
+
+    RateLimit rateLimit();
+
+    /** The first admin key, created when the database holds no API key at all. */
+    interface Bootstrap {
+
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("default")
+        String account();
+
+        @WithDefault("90d")
+        Duration tokenLifetime();
+    }
+
+    /**
+     * Damping of repeated authentication failures (malformed or unknown tokens) per caller: per remote address
+     * for REST, per peer (and forwarded client address) for gRPC.
+     */
+    interface RateLimit {
+
+        @WithDefault("20")
+        int maxFailures();
+
+        @WithDefault("10s")
+        Duration window();
+    }
+}

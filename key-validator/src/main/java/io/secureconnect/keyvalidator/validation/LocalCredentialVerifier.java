@@ -1,0 +1,98 @@
+package io.secureconnect.keyvalidator.validation;
+
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.secureconnect.common.auth.Caller;
+import io.secureconnect.common.auth.CredentialVerifier;
+import io.secureconnect.common.problem.ProblemException;
+import io.secureconnect.keyvalidator.ratelimit.FailureLimiter;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * The REST x-api-key check of this service: the same {@link TokenValidator} as gRPC ValidateToken, locally.
+ * 401 for malformed, unknown, revoked, expired or not yet valid tokens; 403 naming missing permissions;
+ * 429 with Retry-After once a remote address has failed too often; 503 when the database does not answer.
+ */
+@ApplicationScoped
+public class LocalCredentialVerifier implements CredentialVerifier {
+
+    @Inject
+    TokenValidator validator;
+
+    @Inject
+    FailureLimiter limiter;
+
+    @Inject
+    CurrentVertxRequest currentRequest;
+
+    @Override
+    public Caller verifyApiKey(String token, java.util.Set<String> requiredPermissions) {
+        Validation validation = authenticate(token, List.copyOf(requiredPermissions));
+        if (!validation.valid()) {
+            switch (validation.reason()) {
+                case MISSING_PERMISSION -> throw ProblemException.forbidden("MISSING_PERMISSION",
+                        "this API key lacks " + String.join(", ", validation.missingPermissions()));
+                case ABAC_SCOPE_TOO_NARROW -> throw ProblemException.forbidden("ABAC_SCOPE_TOO_NARROW",
+                        "this API key's resource group does not cover every resource");
+                case WRONG_ACCOUNT -> throw ProblemException.forbidden("WRONG_ACCOUNT",
+                        "this API key belongs to another account");
+                default -> throw ProblemException.unauthorized("the API key is " + describe(validation.reason()));
+            }
+        }
+        TokenRecord record = validation.record();
+        return new Caller(record.keyScope().accountId(), record.keyScope().orgId(), record.keyScope().projectId(),
+                "apikey:" + record.apiKeyIdentifier() + "/token:" + record.tokenId(),
+                java.util.Set.copyOf(validation.grantedPermissions()), validation.abacAll());
+    }
+
+    /**
+     * Validates the caller's token for {@code requiredPermissions}, counting malformed and unknown tokens
+     * against the remote address and refusing (429) an address over its budget.
+     */
+    public Validation authenticate(String token, List<String> requiredPermissions) {
+        String caller = "http:" + remoteAddress();
+        OptionalLong retryAfter = limiter.retryAfterSeconds(caller);
+        if (retryAfter.isPresent()) {
+            throw ProblemException.tooManyRequests("too many failed API key checks from this address; retry after "
+                    + retryAfter.getAsLong() + " s", retryAfter.getAsLong());
+        }
+        Validation validation;
+        try {
+            validation = validator.validate(new TokenValidator.Check(token, requiredPermissions, false, ""));
+        } catch (TokenStore.StoreUnavailableException e) {
+            throw new ProblemException(503, "DATABASE_UNAVAILABLE",
+                    "the key database did not answer; nothing is authorized until it does", List.of(), Map.of());
+        }
+        if (!validation.valid() && validation.reason().isAuthenticationFailure()) {
+            limiter.failure(caller);
+        }
+        return validation;
+    }
+
+    /** A 401 for a refused token of the REST API, the same wording for every cause of the same kind. */
+    public static ProblemException unauthorized(DenialReason reason) {
+        return ProblemException.unauthorized("the API key is " + describe(reason));
+    }
+
+    private static String describe(DenialReason reason) {
+        return switch (reason) {
+            case MALFORMED -> "malformed: expected pat.<accountId>.<tokenId>.<secret> or sat.<...>";
+            case REVOKED -> "revoked";
+            case EXPIRED -> "expired";
+            case NOT_YET_VALID -> "not valid yet";
+            default -> "not known";
+        };
+    }
+
+    private String remoteAddress() {
+        RoutingContext context = currentRequest.getCurrent();
+        if (context == null || context.request().remoteAddress() == null) {
+            return "unknown";
+        }
+        return context.request().remoteAddress().hostAddress();
+    }
+}

@@ -1,0 +1,51 @@
+package io.secureconnect.keyvalidator.secret;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.secureconnect.keyvalidator.apikey.ApiKeyType;
+import java.util.Base64;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class TokenStringTest {
+
+    @Test
+    void generatesPatForUsersAndSatForServiceAccountsWith256BitSecrets() {
+        TokenString user = TokenString.generate(ApiKeyType.USER, "acct_1");
+        TokenString service = TokenString.generate(ApiKeyType.SERVICE_ACCOUNT, "acct_1");
+        assertTrue(user.reveal().startsWith("pat.acct_1."));
+        assertTrue(service.reveal().startsWith("sat.acct_1."));
+        assertEquals(32, Base64.getUrlDecoder().decode(user.secret()).length);
+        assertNotEquals(user.secret(), service.secret());
+        assertEquals(user.reveal(), TokenString.parse(user.reveal()).orElseThrow().reveal());
+    }
+
+    @Test
+    void neverShowsTheSecretInToString() {
+        TokenString token = TokenString.generate(ApiKeyType.USER, "acct_1");
+        assertFalse(token.toString().contains(token.secret()));
+        assertTrue(token.toString().endsWith(".<hidden>"));
+    }
+
+    @ParameterizedTest(name = "refuses \"{0}\"")
+    @ValueSource(strings = {"", "pat", "pat.acct.only", "xat.acct.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "pat.acct.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.extra",
+            "pat.acct.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAé",
+            "pat.9acct.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "pat.acct.short.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "pat.acct.AAAAAAAAAAAAAAAAAAAAAA.short",
+            " pat.acct.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})
+    void refusesMalformedTokens(String value) {
+        assertTrue(TokenString.parse(value).isEmpty());
+    }
+
+    @Test
+    void refusesTenKilobytesAndNull() {
+        assertTrue(TokenString.parse("pat." + "a".repeat(10_240)).isEmpty());
+        assertTrue(TokenString.parse(null).isEmpty());
+    }
+}

@@ -1,0 +1,67 @@
+package io.secureconnect.keyvalidator.support;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import io.restassured.RestAssured;
+import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
+import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
+import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A real gRPC client (grpc-java over Netty, plaintext HTTP/2) to the service under test. */
+public final class Grpc implements AutoCloseable {
+
+    private final ManagedChannel channel;
+    private final String clientAddress = Fixtures.unique("test_client");
+
+    private Grpc(int port) {
+        this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    }
+
+    /** To the @QuarkusTest instance (HTTP and gRPC share the test port). */
+    public static Grpc toTestService() {
+        return new Grpc(RestAssured.port);
+    }
+
+    public static Grpc to(int port) {
+        return new Grpc(port);
+    }
+
+    /**
+     * A stub that forwards a client address of its own, as a gateway does, so that each test has its own
+     * failure budget with the rate limiter (which counts per peer and forwarded client).
+     */
+    public KeyValidatorGrpc.KeyValidatorBlockingStub blocking() {
+        return forwardingFor(clientAddress);
+    }
+
+    /** A stub that sends no forwarded client address: limited as the bare peer (127.0.0.1). */
+    public KeyValidatorGrpc.KeyValidatorBlockingStub bare() {
+        return KeyValidatorGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    /** A stub that says it forwards for {@code clientAddress} (as a gateway does). */
+    public KeyValidatorGrpc.KeyValidatorBlockingStub forwardingFor(String clientAddress) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("secureconnect-client-address", Metadata.ASCII_STRING_MARSHALLER), clientAddress);
+        return bare().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    public KeyValidatorGrpc.KeyValidatorStub async() {
+        return KeyValidatorGrpc.newStub(channel);
+    }
+
+    public ValidateTokenResponse validate(String token, String... permissions) {
+        return blocking().validateToken(ValidateTokenRequest.newBuilder().setToken(token)
+                .addAllRequiredPermissions(List.of(permissions)).build());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow();
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+    }
+}
