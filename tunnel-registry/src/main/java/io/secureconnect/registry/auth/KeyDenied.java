@@ -1,0 +1,38 @@
+package io.secureconnect.registry.auth;
+
+import io.secureconnect.common.problem.ProblemException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Why key-validator did not accept a token, or that it could not be asked (fail closed). Carries a stable code,
+ * the HTTP status it answers with, and a message that never holds the token.
+ */
+public class KeyDenied extends RuntimeException {
+
+    private final int status;
+    private final String code;
+
+    KeyDenied(int status, String code, String message) {
+        super(message, null, false, false);
+        this.status = status;
+        this.code = code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public boolean unavailable() {
+        return status == 503;
+    }
+
+    public ProblemException toProblem() {
+        Map<String, String> headers = unavailable() ? Map.of("Retry-After", "5") : Map.of();
+        return new ProblemException(status, code, getMessage(), List.of(), headers);
+    }
+}

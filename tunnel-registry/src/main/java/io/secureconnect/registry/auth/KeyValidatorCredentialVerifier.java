@@ -1,0 +1,36 @@
+package io.secureconnect.registry.auth;
+
+import io.secureconnect.common.auth.Caller;
+import io.secureconnect.common.auth.CredentialVerifier;
+import io.secureconnect.proto.keyvalidator.v1.Principal;
+import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * REST authentication by {@code x-api-key} through key-validator's ValidateToken. The ABAC scope is not asked
+ * for here, so {@link Caller#abacAll()} is false (not verified); the endpoints that need ABAC "All" ask for it
+ * through {@link KeyValidatorClient} themselves.
+ */
+@ApplicationScoped
+public class KeyValidatorCredentialVerifier implements CredentialVerifier {
+
+    @Inject
+    KeyValidatorClient keyValidator;
+
+    @Override
+    public Caller verifyApiKey(String token, Set<String> requiredPermissions) {
+        try {
+            ValidateTokenResponse response = keyValidator.validate(token, requiredPermissions, false, null);
+            Principal principal = response.getPrincipal();
+            Set<String> permissions = new HashSet<>(response.getGrantedPermissionsList());
+            permissions.addAll(requiredPermissions);
+            return new Caller(principal.getAccountId(), principal.getOrgId(), principal.getProjectId(),
+                    principal.getApiKeyId(), permissions, false);
+        } catch (KeyDenied e) {
+            throw e.toProblem();
+        }
+    }
+}

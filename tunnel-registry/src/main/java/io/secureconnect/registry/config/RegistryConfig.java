@@ -1,0 +1,65 @@
+package io.secureconnect.registry.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/**
+ * Settings of the registry ({@code secureconnect.registry.*}); {@link RegistrySettings} checks them at start-up.
+ * Durations take Quarkus's forms: {@code 30s}, {@code 500ms}, {@code PT1M}.
+ */
+@ConfigMapping(prefix = "secureconnect.registry")
+public interface RegistryConfig {
+
+    /** The port pool every account leases from (the seed's 30000-30099). */
+    Ports ports();
+
+    /** How long a lease lives without a renewal. */
+    @WithDefault("30s")
+    Duration leaseTtl();
+
+    /** After a lease expires, how long its port stays reserved for the same API key (resumption). */
+    @WithDefault("30s")
+    Duration resumeGrace();
+
+    /** How often gateways are told to heartbeat. */
+    @WithDefault("10s")
+    Duration heartbeatInterval();
+
+    /** How long a gateway counts as alive after its last heartbeat. */
+    @WithDefault("30s")
+    Duration gatewayTtl();
+
+    /** How often the sweeper marks expired leases. */
+    @WithDefault("5s")
+    Duration sweepInterval();
+
+    /** How often WatchLeaseEvents looks for new events. */
+    @WithDefault("250ms")
+    Duration eventPollInterval();
+
+    /** The stock-frps control plane (server-plugin hooks). */
+    Frp frp();
+
+    interface Ports {
+        @WithDefault("30000")
+        int first();
+
+        @WithDefault("30099")
+        int last();
+    }
+
+    interface Frp {
+        /** The gateway id leases taken through frps are recorded under. */
+        @WithDefault("frps")
+        String gatewayId();
+
+        /** Where frpc clients connect (frps bindAddr:bindPort), shown in the gateway list. */
+        @WithDefault("127.0.0.1:7000")
+        String agentEndpoint();
+
+        /** The host builds reach frps's remote ports on. */
+        @WithDefault("127.0.0.1")
+        String proxyHost();
+    }
+}

@@ -1,0 +1,36 @@
+package io.secureconnect.registry.grpc;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.secureconnect.common.grpc.GrpcFailure;
+import io.secureconnect.registry.lease.LeaseFailure;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/** Runs a gRPC call's work and translates its failures: a reason trailer, never an exception's text or class. */
+final class GrpcCalls {
+
+    private static final Logger LOG = Logger.getLogger(GrpcCalls.class);
+
+    private GrpcCalls() {
+    }
+
+    static <T> T call(String method, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (LeaseFailure e) {
+            throw e.toGrpc();
+        } catch (StatusRuntimeException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unexpected(method, e);
+        }
+    }
+
+    static StatusRuntimeException unexpected(String method, Throwable e) {
+        String errorId = UUID.randomUUID().toString();
+        LOG.errorf(e, "unexpected error %s in %s", errorId, method);
+        return GrpcFailure.of(Status.Code.INTERNAL, "INTERNAL", "unexpected error; quote error id " + errorId);
+    }
+}

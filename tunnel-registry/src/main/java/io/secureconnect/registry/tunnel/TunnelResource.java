@@ -1,0 +1,72 @@
+package io.secureconnect.registry.tunnel;
+
+import io.secureconnect.common.auth.CurrentCaller;
+import io.secureconnect.common.problem.ProblemException;
+import io.secureconnect.registry.lease.LeaseService;
+import io.secureconnect.registry.web.Params;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * Tunnels of an account, for people and automation. Every call needs an API key of that account holding
+ * {@code core_secureconnect_manage} ("see tunnels and force-release their ports").
+ */
+@Path("/api/v1/tunnels")
+@Produces(MediaType.APPLICATION_JSON)
+public class TunnelResource {
+
+    static final String MANAGE = "core_secureconnect_manage";
+
+    @Inject
+    CurrentCaller caller;
+
+    @Inject
+    Params params;
+
+    @Inject
+    TunnelQueries tunnels;
+
+    @Inject
+    LeaseService leases;
+
+    @GET
+    @Operation(summary = "List the account's tunnels, one per port it leased, with status")
+    public List<TunnelView> list(@QueryParam("accountIdentifier") String accountIdentifier) {
+        String account = params.account(accountIdentifier);
+        caller.require(account, MANAGE);
+        return tunnels.find(account, 0).stream().map(TunnelView::of).toList();
+    }
+
+    @GET
+    @Path("/{port}")
+    @Operation(summary = "Get the tunnel on one port of the account")
+    public TunnelView get(@PathParam("port") String port, @QueryParam("accountIdentifier") String accountIdentifier) {
+        String account = params.account(accountIdentifier);
+        int number = params.port("port", port);
+        caller.require(account, MANAGE);
+        return tunnels.find(account, number).stream().findFirst().map(TunnelView::of).orElseThrow(() ->
+                ProblemException.notFound("account " + account + " has no tunnel on port " + number));
+    }
+
+    @DELETE
+    @Path("/{port}/lease")
+    @Operation(summary = "Force-release the lease on a port: its gateway stops serving it, and any key may take it")
+    public void forceRelease(@PathParam("port") String port,
+            @QueryParam("accountIdentifier") String accountIdentifier) {
+        String account = params.account(accountIdentifier);
+        int number = params.port("port", port);
+        caller.require(account, MANAGE);
+        if (!leases.forceRelease(account, number)) {
+            throw new ProblemException(404, "LEASE_NOT_FOUND", "port " + number + " of account " + account
+                    + " has no live or reserved lease", List.of(), java.util.Map.of());
+        }
+    }
+}

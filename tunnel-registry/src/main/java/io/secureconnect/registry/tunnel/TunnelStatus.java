@@ -1,0 +1,7 @@
+package io.secureconnect.registry.tunnel;
+
+/** Whether a tunnel's lease is live. */
+public enum TunnelStatus {
+    CONNECTED,
+    DISCONNECTED
+}

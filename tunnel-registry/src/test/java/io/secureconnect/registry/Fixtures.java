@@ -1,0 +1,110 @@
+package io.secureconnect.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.restassured.RestAssured;
+import io.secureconnect.common.grpc.GrpcFailure;
+import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseRequest;
+import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseResponse;
+import io.secureconnect.proto.tunnelregistry.v1.Gateway;
+import io.secureconnect.proto.tunnelregistry.v1.RegisterGatewayRequest;
+import io.secureconnect.proto.tunnelregistry.v1.TunnelRegistryGrpc;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.function.Executable;
+
+/** Shared test helpers: a real gRPC client of the running registry, unique names, and SQL checks. */
+public final class Fixtures {
+
+    private static final ConcurrentHashMap<Integer, ManagedChannel> CHANNELS = new ConcurrentHashMap<>();
+
+    private Fixtures() {
+    }
+
+    /** A plaintext HTTP/2 channel to the registry under test (gRPC shares the HTTP port). */
+    public static ManagedChannel channel() {
+        return CHANNELS.computeIfAbsent(RestAssured.port, port ->
+                NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
+    }
+
+    public static TunnelRegistryGrpc.TunnelRegistryBlockingStub registry() {
+        return TunnelRegistryGrpc.newBlockingStub(channel()).withDeadlineAfter(20, TimeUnit.SECONDS);
+    }
+
+    /** An account id no other test uses. */
+    public static String account() {
+        return "acct_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    public static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
+    }
+
+    /** Registers a new gateway and returns its id. */
+    public static String gateway() {
+        String id = unique("gw");
+        registry().registerGateway(RegisterGatewayRequest.newBuilder().setGateway(Gateway.newBuilder()
+                .setGatewayId(id).setAgentEndpoint("gw.test:8443").setProxyHost("proxy.test").setVersion("1.0"))
+                .build());
+        return id;
+    }
+
+    public static AcquireLeaseResponse acquire(String account, int port, String apiKeyId, String gatewayId) {
+        return registry().acquireLease(AcquireLeaseRequest.newBuilder().setAccountId(account).setPort(port)
+                .setApiKeyId(apiKeyId).setGatewayId(gatewayId).setAgentId("agent-" + apiKeyId)
+                .setAgentHost("host-" + apiKeyId).setAgentVersion("agent 1.2").build());
+    }
+
+    /** Asserts the call fails with this status and secureconnect-reason, and returns the failure. */
+    public static StatusRuntimeException fails(Status.Code code, String reason, Executable call) {
+        StatusRuntimeException failure = assertThrows(StatusRuntimeException.class, call);
+        assertEquals(code, failure.getStatus().getCode(), failure.getStatus().getDescription());
+        assertEquals(reason, GrpcFailure.reason(failure).orElse(null), failure.getStatus().getDescription());
+        return failure;
+    }
+
+    /** One number from SQL, e.g. a count. */
+    public static long number(DataSource dataSource, String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Changes rows directly, to stand in for the passage of time (e.g. backdating a lease's expiry). */
+    public static int execute(DataSource dataSource, String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Moves a lease's expiry into the past by this many seconds (as if nobody renewed it). */
+    public static void expire(DataSource dataSource, String account, int port, int secondsAgo) {
+        assertEquals(1, execute(dataSource, "UPDATE lease SET expires_at = now() - make_interval(secs => ?)"
+                + " WHERE account_id = ? AND port = ?", (double) secondsAgo, account, port));
+    }
+}

@@ -1,0 +1,81 @@
+package io.secureconnect.registry.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.secureconnect.common.startup.StartupProblem;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The registry's settings: defaults pinned, and each bad value named with its allowed values. */
+class RegistrySettingsTest {
+
+    /** Raw configuration, as main sees it before Quarkus starts. */
+    private static SmallRyeConfig config(Map<String, String> values) {
+        return new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(values, "test", 500)).build();
+    }
+
+    private static String firstProblem(Map<String, String> values) {
+        List<StartupProblem> problems = RegistrySettings.problems(config(values));
+        assertTrue(!problems.isEmpty(), "expected a problem with " + values);
+        return problems.get(0).line();
+    }
+
+    @Test
+    void pinsEveryDefault() {
+        RegistryConfig defaults = new SmallRyeConfigBuilder().withMapping(RegistryConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter()).build()
+                .getConfigMapping(RegistryConfig.class);
+        assertEquals(30000, defaults.ports().first());
+        assertEquals(30099, defaults.ports().last());
+        assertEquals(Duration.ofSeconds(30), defaults.leaseTtl());
+        assertEquals(Duration.ofSeconds(30), defaults.resumeGrace());
+        assertEquals(Duration.ofSeconds(10), defaults.heartbeatInterval());
+        assertEquals(Duration.ofSeconds(30), defaults.gatewayTtl());
+        assertEquals(Duration.ofSeconds(5), defaults.sweepInterval());
+        assertEquals(Duration.ofMillis(250), defaults.eventPollInterval());
+        assertEquals("frps", defaults.frp().gatewayId());
+        assertEquals("127.0.0.1:7000", defaults.frp().agentEndpoint());
+        assertEquals("127.0.0.1", defaults.frp().proxyHost());
+        assertEquals(List.of(), RegistrySettings.problems(defaults));
+        assertEquals(List.of(), RegistrySettings.problems(config(Map.of())));
+    }
+
+    @Test
+    void namesAPortPoolThatIsNotOne() {
+        assertEquals("startup refused: secureconnect.registry.ports.first=abc: must be an integer from 1 to 65535",
+                firstProblem(Map.of("secureconnect.registry.ports.first", "abc")));
+        assertEquals("startup refused: secureconnect.registry.ports.first=0: must be an integer from 1 to 65535",
+                firstProblem(Map.of("secureconnect.registry.ports.first", "0")));
+        assertEquals("startup refused: secureconnect.registry.ports.last=65536: must be an integer from 1 to 65535",
+                firstProblem(Map.of("secureconnect.registry.ports.last", "65536")));
+        assertEquals("startup refused: secureconnect.registry.ports.last=29999: must be at least "
+                + "secureconnect.registry.ports.first (30000)",
+                firstProblem(Map.of("secureconnect.registry.ports.last", "29999")));
+    }
+
+    @Test
+    void namesDurationsThatAreNotPositive() {
+        assertEquals("startup refused: secureconnect.registry.lease-ttl=soon: must be a duration such as 30s, 500ms"
+                + " or PT1M", firstProblem(Map.of("secureconnect.registry.lease-ttl", "soon")));
+        assertEquals("startup refused: secureconnect.registry.lease-ttl=PT0S: must be a positive duration, e.g. 30s",
+                firstProblem(Map.of("secureconnect.registry.lease-ttl", "0s")));
+        assertEquals("startup refused: secureconnect.registry.resume-grace=PT-1S: must be 0s or more, e.g. 30s",
+                firstProblem(Map.of("secureconnect.registry.resume-grace", "-1s")));
+        assertEquals(List.of(), RegistrySettings.problems(config(Map.of("secureconnect.registry.resume-grace", "0s",
+                "secureconnect.registry.event-poll-interval", "100ms", "secureconnect.registry.lease-ttl", "PT1M"))));
+    }
+
+    @Test
+    void namesABadFrpGatewayId() {
+        assertEquals("startup refused: secureconnect.registry.frp.gateway-id=frps one: must be 1-128 letters, digits,"
+                + " '.', '_' or '-', starting with a letter or digit",
+                firstProblem(Map.of("secureconnect.registry.frp.gateway-id", "frps one")));
+    }
+}
