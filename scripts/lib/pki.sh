@@ -14,7 +14,9 @@ pki_ensure() {
   if [ ! -f "$dir/gateway.pem" ]; then
     openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
       -keyout "$dir/gateway-key.pem" -out "$dir/gateway.csr" 2>/dev/null
-    printf 'subjectAltName=DNS:localhost,DNS:gateway,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > "$dir/gateway.ext"
+    # SC_PKI_EXTRA_SAN adds names, e.g. "DNS:gateway.example.com,IP:203.0.113.1".
+    printf 'subjectAltName=DNS:localhost,DNS:gateway,IP:127.0.0.1%s\nextendedKeyUsage=serverAuth\n' \
+      "${SC_PKI_EXTRA_SAN:+,$SC_PKI_EXTRA_SAN}" > "$dir/gateway.ext"
     openssl x509 -req -in "$dir/gateway.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca-key.pem" -CAcreateserial \
       -days 30 -extfile "$dir/gateway.ext" -out "$dir/gateway.pem" 2>/dev/null
     # PKCS#8 for Netty
