@@ -6,11 +6,13 @@ import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.secureconnect.policy.testsupport.PolicyTestDependencies;
 import io.secureconnect.testing.FreshDatabaseResource;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(value = FreshDatabaseResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PolicyTestDependencies.class, restrictToAnnotatedClass = false)
 class HealthTest {
 
     @Test

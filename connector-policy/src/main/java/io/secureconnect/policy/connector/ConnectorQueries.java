@@ -1,0 +1,67 @@
+package io.secureconnect.policy.connector;
+
+import io.quarkus.hibernate.orm.panache.PanacheQuery;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.util.List;
+
+/** Reads of many connectors: a filtered page of one scope. */
+@ApplicationScoped
+public class ConnectorQueries {
+
+    /** A page of connectors and the number of all that match. */
+    public record Found(List<Connector> connectors, long total) {
+    }
+
+    /** The connectors of one account named by the keys; keys that name nothing are simply absent. */
+    @Transactional
+    public List<Connector> findAll(String accountId, List<ConnectorKey> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder query = new StringBuilder("from Connector c where c.accountId = :account and (");
+        Parameters parameters = Parameters.with("account", accountId);
+        for (int i = 0; i < keys.size(); i++) {
+            ConnectorKey key = keys.get(i);
+            query.append(i == 0 ? "" : " or ").append("(c.orgId = :o").append(i).append(" and c.projectId = :p")
+                    .append(i).append(" and c.identifier = :i").append(i).append(')');
+            parameters.and("o" + i, key.orgId()).and("p" + i, key.projectId()).and("i" + i, key.identifier());
+        }
+        return Connector.<Connector>find(query.append(')').toString(), parameters).list();
+    }
+
+    @Transactional
+    public Found list(Scope scope, ConnectorFilter filter, int page, int limit) {
+        StringBuilder query = new StringBuilder(
+                "from Connector c where c.accountId = :account and c.orgId = :org and c.projectId = :project");
+        Parameters parameters = Parameters.with("account", scope.accountId()).and("org", scope.orgId())
+                .and("project", scope.projectId());
+        if (filter.type().isPresent()) {
+            query.append(" and c.type = :type");
+            parameters.and("type", filter.type().get().wireName());
+        }
+        if (filter.secureConnect().isPresent()) {
+            query.append(" and c.secureConnectEnabled = :secureConnect");
+            parameters.and("secureConnect", filter.secureConnect().get());
+        }
+        for (int i = 0; i < filter.tags().size(); i++) {
+            ConnectorFilter.Tag tag = filter.tags().get(i);
+            query.append(" and exists (select 1 from Connector t").append(i).append(" join t").append(i)
+                    .append(".tags v").append(i).append(" where t").append(i).append(".id = c.id and key(v")
+                    .append(i).append(") = :tagKey").append(i);
+            parameters.and("tagKey" + i, tag.key());
+            if (tag.value().isPresent()) {
+                query.append(" and value(v").append(i).append(") = :tagValue").append(i);
+                parameters.and("tagValue" + i, tag.value().get());
+            }
+            query.append(')');
+        }
+        PanacheQuery<Connector> found = Connector.find(query.toString(), Sort.by("c.identifier"), parameters);
+        List<Connector> connectors = found.page(Page.of(page, limit)).list();
+        connectors.forEach(connector -> connector.tags.size());
+        return new Found(connectors, found.count());
+    }
+}

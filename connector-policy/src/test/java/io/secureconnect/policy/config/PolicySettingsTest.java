@@ -1,0 +1,99 @@
+package io.secureconnect.policy.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.secureconnect.common.credential.Ed25519Keys;
+import io.secureconnect.common.startup.StartupProblem;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The start-up checks of connector-policy's own settings, and the defaults they fall back to. */
+class PolicySettingsTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void pinsTheDefaults() {
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(PolicyConfig.class)
+                .withSources(new PropertiesConfigSource(Map.of(PolicyConfig.SIGNING_KEY_FILE, "/key.pem"), "test", 100))
+                .build();
+        PolicyConfig policy = config.getConfigMapping(PolicyConfig.class);
+        assertEquals(Duration.ofHours(6), policy.credentialMaxLifetime());
+        assertEquals(Duration.ofSeconds(2), policy.dependencyTimeout());
+        assertEquals("/key.pem", policy.credentialSigningKeyFile());
+    }
+
+    @Test
+    void acceptsAReadableEd25519PrivateKeyAndTheDefaults() throws Exception {
+        assertEquals(List.of(), PolicySettings.problems(settings(Map.of(PolicyConfig.SIGNING_KEY_FILE, key().toString()))));
+    }
+
+    @Test
+    void refusesAMissingSigningKeySettingNamingIt() {
+        StartupProblem problem = only(Map.of());
+        assertEquals(PolicyConfig.SIGNING_KEY_FILE, problem.setting());
+        assertTrue(problem.line().startsWith("startup refused: secureconnect.policy.credential-signing-key-file=: is not set"),
+                problem.line());
+    }
+
+    @Test
+    void refusesASigningKeyFileThatDoesNotExist() {
+        StartupProblem problem = only(Map.of(PolicyConfig.SIGNING_KEY_FILE, directory.resolve("absent.pem").toString()));
+        assertTrue(problem.line().endsWith(": no such file"), problem.line());
+    }
+
+    @Test
+    void refusesAFileThatHoldsNoPrivateKeyWithoutPrintingIt() throws Exception {
+        Path publicKey = Files.writeString(directory.resolve("public.pem"), Ed25519Keys.pem(Ed25519Keys.generate().getPublic()));
+        StartupProblem problem = only(Map.of(PolicyConfig.SIGNING_KEY_FILE, publicKey.toString()));
+        assertTrue(problem.reason().startsWith("not an Ed25519 private key"), problem.line());
+        assertEquals(1, problem.line().split("\n").length);
+    }
+
+    @Test
+    void refusesAZeroOrUnreadableMaximumLifetime() throws Exception {
+        String key = key().toString();
+        StartupProblem zero = only(Map.of(PolicyConfig.SIGNING_KEY_FILE, key, PolicyConfig.MAX_LIFETIME, "PT0S"));
+        assertEquals(PolicyConfig.MAX_LIFETIME, zero.setting());
+        StartupProblem words = only(Map.of(PolicyConfig.SIGNING_KEY_FILE, key, PolicyConfig.MAX_LIFETIME, "six hours"));
+        assertTrue(words.reason().contains("must be a duration"), words.line());
+        StartupProblem timeout = only(Map.of(PolicyConfig.SIGNING_KEY_FILE, key, PolicyConfig.DEPENDENCY_TIMEOUT, "10m"));
+        assertEquals(PolicyConfig.DEPENDENCY_TIMEOUT, timeout.setting());
+    }
+
+    @Test
+    void failsTheSignerBeanWithTheSameOneLineWhenTheKeyIsUnreadable() {
+        IllegalStateException failure = assertThrows(IllegalStateException.class,
+                () -> PolicySettings.readSigningKey(directory.resolve("absent.pem").toString()));
+        assertEquals("startup refused: " + PolicyConfig.SIGNING_KEY_FILE + "=" + directory.resolve("absent.pem")
+                + ": no such file", failure.getMessage());
+    }
+
+    private StartupProblem only(Map<String, String> values) {
+        List<StartupProblem> problems = PolicySettings.problems(settings(values));
+        assertEquals(1, problems.size(), problems.toString());
+        return problems.get(0);
+    }
+
+    private Path key() throws Exception {
+        return Files.writeString(directory.resolve("key.pem"), Ed25519Keys.pem(Ed25519Keys.generate().getPrivate()));
+    }
+
+    private static java.util.function.Function<String, Optional<String>> settings(Map<String, String> values) {
+        Map<String, String> copy = new HashMap<>(values);
+        return name -> Optional.ofNullable(copy.get(name));
+    }
+}

@@ -1,0 +1,89 @@
+package io.secureconnect.policy.testsupport;
+
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.NettyServerBuilder;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.secureconnect.common.credential.Ed25519Keys;
+import io.secureconnect.testing.FreePorts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * What connector-policy needs around it in tests: a fresh Ed25519 signing key (the public half is published as
+ * {@code secureconnect.test.public-key-file} so tests verify issued credentials), and in-test gRPC servers for
+ * key-validator and tunnel-registry on free loopback ports (see their classes for why they are fakes).
+ * Init arg {@code dependencies=down} points both clients at ports where nothing listens.
+ */
+public class PolicyTestDependencies implements QuarkusTestResourceLifecycleManager {
+
+    public static final String PUBLIC_KEY_FILE = "secureconnect.test.public-key-file";
+    public static final String REGISTRY_PORT = "quarkus.grpc.clients.registry.test-port";
+
+    private boolean down;
+    private Path directory;
+    private Server keyValidator;
+    private Server registry;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        down = "down".equals(initArgs.get("dependencies"));
+    }
+
+    @Override
+    public Map<String, String> start() {
+        Map<String, String> config = new HashMap<>();
+        try {
+            directory = Files.createTempDirectory("connector-policy-test");
+            KeyPair keys = Ed25519Keys.generate();
+            Path privateKey = Files.writeString(directory.resolve("signing-key.pem"), Ed25519Keys.pem(keys.getPrivate()));
+            Path publicKey = Files.writeString(directory.resolve("signing-key.pub.pem"), Ed25519Keys.pem(keys.getPublic()));
+            config.put("secureconnect.policy.credential-signing-key-file", privateKey.toString());
+            config.put(PUBLIC_KEY_FILE, publicKey.toString());
+            int keyValidatorPort = FreePorts.next();
+            int registryPort = FreePorts.next();
+            if (!down) {
+                keyValidator = serve(keyValidatorPort, FakeKeyValidator.withClientAddress(new FakeKeyValidator()));
+                registry = serve(registryPort, new FakeTunnelRegistry().bindService());
+            }
+            // In test mode Quarkus points gRPC clients at the application itself unless test-port is set.
+            config.put("quarkus.grpc.clients.keyvalidator.host", "127.0.0.1");
+            config.put("quarkus.grpc.clients.keyvalidator.test-port", String.valueOf(keyValidatorPort));
+            config.put("quarkus.grpc.clients.registry.host", "127.0.0.1");
+            config.put(REGISTRY_PORT, String.valueOf(registryPort));
+            config.put("secureconnect.policy.dependency-timeout", "PT5S");
+            return config;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        for (Server server : new Server[] {keyValidator, registry}) {
+            if (server != null) {
+                server.shutdownNow();
+            }
+        }
+        if (directory != null) {
+            try (Stream<Path> files = Files.walk(directory)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException e) {
+                // a temp directory left behind is harmless
+            }
+        }
+    }
+
+    private static Server serve(int port, ServerServiceDefinition service) throws IOException {
+        return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port)).addService(service).build()
+                .start();
+    }
+}

@@ -1,0 +1,42 @@
+package io.secureconnect.policy.testsupport;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseRequest;
+import io.secureconnect.proto.tunnelregistry.v1.Gateway;
+import io.secureconnect.proto.tunnelregistry.v1.RegisterGatewayRequest;
+import io.secureconnect.proto.tunnelregistry.v1.ReleaseLeaseRequest;
+import io.secureconnect.proto.tunnelregistry.v1.TunnelRegistryGrpc;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/** Connects and disconnects tunnels in the in-test tunnel-registry, through its gRPC contract, as a gateway does. */
+public final class Tunnels implements AutoCloseable {
+
+    private final ManagedChannel channel;
+    private final TunnelRegistryGrpc.TunnelRegistryBlockingStub registry;
+
+    public Tunnels() {
+        int port = ConfigProvider.getConfig().getValue(PolicyTestDependencies.REGISTRY_PORT, Integer.class);
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        registry = TunnelRegistryGrpc.newBlockingStub(channel);
+    }
+
+    /** The account's agent is connected on this port through a gateway whose proxy host is proxyHost. */
+    public void connect(String account, int port, String proxyHost) {
+        String gatewayId = "gw-" + proxyHost;
+        registry.registerGateway(RegisterGatewayRequest.newBuilder().setGateway(Gateway.newBuilder()
+                .setGatewayId(gatewayId).setProxyHost(proxyHost).setAgentEndpoint(proxyHost + ":8443")).build());
+        registry.acquireLease(AcquireLeaseRequest.newBuilder().setAccountId(account).setPort(port)
+                .setGatewayId(gatewayId).setApiKeyId("key").setAgentId("agent").build());
+    }
+
+    public void disconnect(String account, int port) {
+        registry.releaseLease(ReleaseLeaseRequest.newBuilder().setAccountId(account).setPort(port).setEpoch(1).build());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+}
