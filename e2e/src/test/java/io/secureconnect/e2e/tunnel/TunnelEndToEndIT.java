@@ -209,16 +209,18 @@ class TunnelEndToEndIT {
         long killed = System.nanoTime();
         awaitTrue(() -> "503".equals(runner.status(spare.getHarnessHttpProxy(), proxyCa, privateSide.ca, target)),
                 Duration.ofSeconds(2), "new requests fail with 503 within 2 s of the agent's death");
+        long refused = System.nanoTime();
 
+        long restarting = System.nanoTime();
         ManagedProcess second = startAgent("agent-restart-2", restartPort, key);
-        long restarted = System.nanoTime();
         try {
             awaitTrue(() -> "200".equals(runner.status(spare.getHarnessHttpProxy(), proxyCa, privateSide.ca, target)),
                     Duration.ofSeconds(5).plus(AGENT_CONNECT), "the restarted agent serves the same port again");
             assertTrue(second.logText().contains("connected: port " + restartPort), second.logText());
-            System.out.printf("agent death -> 503 after <= %d ms; restart -> 200 after %d ms (JVM start included)%n",
-                    TimeUnit.NANOSECONDS.toMillis(restarted - killed),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted));
+            long restoredMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarting);
+            System.out.printf("agent killed -> 503 after %d ms; agent restarted -> 200 after %d ms (JVM start "
+                    + "included)%n", TimeUnit.NANOSECONDS.toMillis(refused - killed), restoredMillis);
+            assertTrue(restoredMillis <= 5_000, "the restarted agent took " + restoredMillis + " ms to serve again");
         } finally {
             second.close();
         }
