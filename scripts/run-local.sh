@@ -30,8 +30,12 @@ echo "== PostgreSQL"
 postgres_up
 postgres_databases
 
-echo "== Build (./mvnw -B -q install -DskipTests)"
-./mvnw -B -q install -DskipTests
+if [ "${SC_SKIP_BUILD:-}" = 1 ]; then
+  echo "== Build skipped (SC_SKIP_BUILD=1): using the jars already in */target"
+else
+  echo "== Build (./mvnw -B -q install -DskipTests -Dmaven.test.skip)"
+  ./mvnw -B -q install -Dmaven.test.skip
+fi
 
 echo "== Development keys in run/pki"
 pki_ensure "$RUN/pki"
