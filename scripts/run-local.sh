@@ -16,6 +16,7 @@ TUNNEL_PORT=30001
 source scripts/lib/postgres.sh
 source scripts/lib/pki.sh
 source scripts/lib/processes.sh
+source scripts/lib/stack.sh
 
 if [ "${1:-}" = "--stop" ]; then
   stop_all "$RUN"
@@ -37,38 +38,9 @@ else
   ./mvnw -B -q install -Dmaven.test.skip
 fi
 
-echo "== Development keys in run/pki"
-pki_ensure "$RUN/pki"
-PKI=$RUN/pki
-
-echo "== Services"
-start_java "$RUN" key-validator key-validator/target/quarkus-app/quarkus-run.jar \
-  SECURECONNECT_KEYS_PEPPER="$(cat "$PKI/pepper")"
-wait_http "$RUN" key-validator http://127.0.0.1:8081/q/health/ready
-start_java "$RUN" tunnel-registry tunnel-registry/target/quarkus-app/quarkus-run.jar
-start_java "$RUN" connector-policy connector-policy/target/quarkus-app/quarkus-run.jar \
-  SECURECONNECT_POLICY_CREDENTIAL_SIGNING_KEY_FILE="$PKI/credential-signing.pem"
-wait_http "$RUN" tunnel-registry http://127.0.0.1:8082/q/health/ready
-wait_http "$RUN" connector-policy http://127.0.0.1:8083/q/health/ready
-start_java "$RUN" gateway gateway/target/quarkus-app/quarkus-run.jar \
-  SECURECONNECT_GATEWAY_ID=gateway-local \
-  SECURECONNECT_GATEWAY_PUBLIC_HOST=localhost \
-  SECURECONNECT_GATEWAY_TLS_CERTIFICATE="$PKI/gateway.pem" \
-  SECURECONNECT_GATEWAY_TLS_KEY="$PKI/gateway-key.p8.pem" \
-  SECURECONNECT_GATEWAY_CREDENTIAL_VERIFY_KEY="$PKI/credential-verify.pem"
-wait_http "$RUN" gateway http://127.0.0.1:8084/q/health/ready
-
-# The bootstrap admin key is printed once, on the first start of an empty database: keep it for later runs.
-ADMIN_KEY_FILE=$RUN/admin-api-key
-if line=$(grep -m1 -o 'Bootstrap admin API key (shown once): [^ ]*' "$LOGS/key-validator.log"); then
-  (umask 077; printf '%s' "${line##* }" > "$ADMIN_KEY_FILE")
-fi
-if [ ! -s "$ADMIN_KEY_FILE" ]; then
-  echo "no admin API key: the database secureconnect_keys was not empty and run/admin-api-key is missing." >&2
-  echo "Drop it (psql -h 127.0.0.1 -U postgres -c 'drop database secureconnect_keys') and run again." >&2
-  exit 1
-fi
-ADMIN_KEY=$(cat "$ADMIN_KEY_FILE")
+echo "== Services (development keys in run/pki)"
+stack_start "$RUN"
+ADMIN_KEY=$(cat "$RUN/admin-api-key")
 
 cat <<INFO
 
