@@ -43,9 +43,8 @@ public final class GrpcProbe {
                         }
                     });
             requests.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
-            List<String> result = names.get(10, TimeUnit.SECONDS);
             requests.onCompleted();
-            return result;
+            return names.get(10, TimeUnit.SECONDS);
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }

@@ -1,0 +1,35 @@
+package io.secureconnect.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.secureconnect.testing.FreshDatabaseResource;
+import io.secureconnect.testing.GrpcProbe;
+import io.secureconnect.policy.testsupport.PolicyTestDependencies;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A plain grpc-java client finds the service by reflection and sees it healthy, on the shared HTTP/gRPC port. */
+@QuarkusTest
+@QuarkusTestResource(value = FreshDatabaseResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PolicyTestDependencies.class, restrictToAnnotatedClass = false)
+class GrpcHealthAndReflectionTest {
+
+    private static final String SERVICE = "secureconnect.connectorpolicy.v1.ConnectorPolicy";
+
+    @Test
+    void listsItsServicesByReflection() throws Exception {
+        List<String> services = GrpcProbe.listServices("127.0.0.1", RestAssured.port);
+        assertTrue(services.contains(SERVICE), "reflection lists " + services);
+        assertTrue(services.contains("grpc.health.v1.Health"), "reflection lists " + services);
+    }
+
+    @Test
+    void answersGrpcHealthAsServing() throws Exception {
+        assertEquals("SERVING", GrpcProbe.health("127.0.0.1", RestAssured.port, ""));
+        assertEquals("SERVING", GrpcProbe.health("127.0.0.1", RestAssured.port, SERVICE));
+    }
+}
