@@ -81,7 +81,7 @@ class FrpPluginTest {
                 .body("gatewayId", equalTo("frps")).body("agentHost", equalTo("build-agent-7"))
                 .body("agentVersion", equalTo("frpc 0.61.0")).body("apiKeyId", equalTo("agentkey"));
 
-        Fixtures.execute(db, "UPDATE lease SET expires_at = now() + interval '3 seconds' WHERE account_id = ?", account);
+        Fixtures.execute(db, "UPDATE lease SET expires_at = now() + interval '15 seconds' WHERE account_id = ?", account);
         allowed(hook("Ping", userOp("Ping", runId, ",\"timestamp\":1732580030,\"privilege_key\":\"\"")));
         assertTrue(number(db, "SELECT extract(epoch FROM expires_at - now())::bigint FROM lease WHERE account_id = ?",
                 account) > 20, "Ping renewed the lease");
