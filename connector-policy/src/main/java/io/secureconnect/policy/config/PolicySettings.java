@@ -39,6 +39,7 @@ public final class PolicySettings {
         }
         duration(settings, PolicyConfig.MAX_LIFETIME, "PT6H", LONGEST_LIFETIME).ifPresent(problems::add);
         duration(settings, PolicyConfig.DEPENDENCY_TIMEOUT, "PT2S", LONGEST_TIMEOUT).ifPresent(problems::add);
+        problems.addAll(OidcIssuerSettings.problems(settings));
         return problems;
     }
 

@@ -56,6 +56,24 @@ public class Connector extends PanacheEntityBase {
     @Column(name = "gcp_project")
     public String gcpProject;
 
+    @Column(name = "oidc_role_arn")
+    public String oidcRoleArn;
+
+    @Column(name = "oidc_region")
+    public String oidcRegion;
+
+    @Column(name = "oidc_workload_pool_id")
+    public String oidcWorkloadPoolId;
+
+    @Column(name = "oidc_provider_id")
+    public String oidcProviderId;
+
+    @Column(name = "oidc_service_account_email")
+    public String oidcServiceAccountEmail;
+
+    @Column(name = "oidc_project_number")
+    public String oidcProjectNumber;
+
     @Column(name = "connection_mode", nullable = false)
     public String connectionMode;
 
@@ -97,6 +115,11 @@ public class Connector extends PanacheEntityBase {
     public ConnectorType connectorType() {
         return ConnectorType.fromWire(type)
                 .orElseThrow(() -> new IllegalStateException("connector " + id + " has an unknown type"));
+    }
+
+    /** The connector's OIDC settings (Aws or Gcp), or empty when it has none. */
+    public java.util.Optional<ConnectorOidc> oidc() {
+        return java.util.Optional.ofNullable(ConnectorOidc.of(this));
     }
 
     public boolean usesTunnel() {

@@ -4,7 +4,7 @@ import java.util.SortedMap;
 
 /** A checked connector body, ready to be stored. */
 public record ConnectorDraft(String identifier, String name, String description, SortedMap<String, String> tags,
-        ConnectorType type, String url, String region, String gcpProject, ConnectionMode mode,
+        ConnectorType type, String url, String region, String gcpProject, ConnectorOidc oidc, ConnectionMode mode,
         boolean secureConnectEnabled, Integer tunnelPort) {
 
     void applyTo(Connector connector) {
@@ -18,6 +18,12 @@ public record ConnectorDraft(String identifier, String name, String description,
         connector.url = url;
         connector.region = region;
         connector.gcpProject = gcpProject;
+        connector.oidcRoleArn = oidc == null ? null : oidc.roleArn();
+        connector.oidcRegion = oidc == null ? null : oidc.region();
+        connector.oidcWorkloadPoolId = oidc == null ? null : oidc.workloadPoolId();
+        connector.oidcProviderId = oidc == null ? null : oidc.providerId();
+        connector.oidcServiceAccountEmail = oidc == null ? null : oidc.serviceAccountEmail();
+        connector.oidcProjectNumber = oidc == null ? null : oidc.projectNumber();
         connector.connectionMode = mode.name();
         connector.secureConnectEnabled = secureConnectEnabled;
         connector.tunnelPort = tunnelPort;

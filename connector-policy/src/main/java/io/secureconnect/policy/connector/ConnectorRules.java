@@ -52,7 +52,7 @@ public final class ConnectorRules {
         rules.throwIfAny();
         ConnectorSpec spec = input.spec();
         ConnectorDraft draft = new ConnectorDraft(input.identifier(), input.name(), input.description(), tags, type,
-                spec.url(), spec.region(), spec.project(), mode, secureConnect.enabled(), secureConnect.tunnelPort());
+                spec.url(), spec.region(), spec.project(), spec.oidc(), mode, secureConnect.enabled(), secureConnect.tunnelPort());
         requireCompatible(type, mode, draft.secureConnectEnabled());
         return draft;
     }
@@ -146,6 +146,7 @@ public final class ConnectorRules {
             return;
         }
         String usedBy = " is not used by " + type.wireName() + " connectors";
+        OidcRules.check(type, spec.oidc(), this::error);
         switch (type.specKind()) {
             case GIT_URL, HTTP_URL -> {
                 EndpointUrl.Checked url = EndpointUrl.check(spec.url(), type.specKind() == ConnectorType.SpecKind.GIT_URL

@@ -30,7 +30,8 @@ public record ConnectorView(
     static ConnectorView of(Connector connector, String proxyUrl) {
         return new ConnectorView(connector.identifier, connector.name, connector.description, connector.accountId,
                 emptyToNull(connector.orgId), emptyToNull(connector.projectId), new TreeMap<>(connector.tags),
-                connector.type, new ConnectorSpec(connector.url, connector.region, connector.gcpProject),
+                connector.type, new ConnectorSpec(connector.url, connector.region, connector.gcpProject,
+                        ConnectorOidc.of(connector)),
                 connector.connectionMode, new SecureConnectSetting(connector.secureConnectEnabled, connector.tunnelPort),
                 proxyUrl, ImpliedHosts.of(connector), connector.version, connector.createdAt, connector.updatedAt);
     }

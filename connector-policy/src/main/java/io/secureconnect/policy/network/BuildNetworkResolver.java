@@ -53,6 +53,9 @@ public class BuildNetworkResolver {
     @Inject
     PolicyConfig config;
 
+    @Inject
+    CloudTokens cloudTokens;
+
     public ResolveBuildNetworkResponse resolve(ResolveBuildNetworkRequest request) {
         Instant now = Instant.now();
         List<ConnectorKey> keys = BuildNetworkRequestRules.check(request, now);
@@ -63,6 +66,7 @@ public class BuildNetworkResolver {
         Set<String> allowlist = new LinkedHashSet<>();
         Set<String> direct = new LinkedHashSet<>();
         List<Connector> throughTunnel = new ArrayList<>();
+        List<Connector> used = new ArrayList<>();
         for (ConnectorKey key : keys) {
             Connector connector = found.get(key);
             if (connector == null) {
@@ -71,6 +75,7 @@ public class BuildNetworkResolver {
                         "connector '" + key.describe() + "' does not exist in account " + account,
                         Map.of("connector", key.describe()));
             }
+            used.add(connector);
             List<String> hosts = ImpliedHosts.of(connector);
             boolean tunnel = connector.usesTunnel();
             (tunnel ? allowlist : direct).addAll(hosts);
@@ -85,12 +90,16 @@ public class BuildNetworkResolver {
                     .addAllHosts(hosts));
         }
         response.setHarnessNoProxy(NoProxy.of(direct, allowlist));
+        Instant deadline = BuildNetworkRequestRules.instant(request.getBuildDeadline());
         if (throughTunnel.isEmpty()) {
-            LOG.debugf("resolved account=%s build=%s direct=%d tunnel=0", account, request.getBuildId(), keys.size());
+            // ID tokens are secrets: only their number is logged.
+            response.addAllCloudIdentityTokens(cloudTokens.issue(account, request.getBuildId(), used, now, deadline));
+            LOG.debugf("resolved account=%s build=%s direct=%d tunnel=0 id-tokens=%d", account, request.getBuildId(),
+                    keys.size(), response.getCloudIdentityTokensCount());
             return response.build();
         }
         Tunnel tunnel = servingTunnel(account, throughTunnel);
-        Instant deadline = BuildNetworkRequestRules.instant(request.getBuildDeadline());
+        response.addAllCloudIdentityTokens(cloudTokens.issue(account, request.getBuildId(), used, now, deadline));
         Instant longest = now.plus(config.credentialMaxLifetime());
         Instant expiresAt = (deadline.isBefore(longest) ? deadline : longest).truncatedTo(ChronoUnit.SECONDS);
         List<String> destinations = List.copyOf(allowlist);
@@ -104,9 +113,10 @@ public class BuildNetworkResolver {
                 .setCredentialExpiresAt(Timestamp.newBuilder().setSeconds(expiresAt.getEpochSecond()))
                 .setTunnelPort(tunnel.getPort());
         // The credential is a secret: it is never logged.
-        LOG.debugf("resolved account=%s build=%s port=%d gateway=%s tunnel=%d direct=%d expires=%s", account,
-                request.getBuildId(), tunnel.getPort(), tunnel.getGateway().getGatewayId(), throughTunnel.size(),
-                keys.size() - throughTunnel.size(), expiresAt);
+        LOG.debugf("resolved account=%s build=%s port=%d gateway=%s tunnel=%d direct=%d expires=%s id-tokens=%d",
+                account, request.getBuildId(), tunnel.getPort(), tunnel.getGateway().getGatewayId(),
+                throughTunnel.size(), keys.size() - throughTunnel.size(), expiresAt,
+                response.getCloudIdentityTokensCount());
         return response.build();
     }
 

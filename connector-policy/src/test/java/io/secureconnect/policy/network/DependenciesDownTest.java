@@ -88,7 +88,7 @@ class DependenciesDownTest {
 
     private static ConnectorDraft draft(String identifier, boolean secureConnect) {
         return new ConnectorDraft(identifier, identifier, null, new TreeMap<>(), ConnectorType.GIT,
-                "https://git.myorg.com/" + identifier + ".git", null, null, ConnectionMode.PLATFORM, secureConnect, null);
+                "https://git.myorg.com/" + identifier + ".git", null, null, null, ConnectionMode.PLATFORM, secureConnect, null);
     }
 
     private static ResolveBuildNetworkRequest request(String account, Instant deadline, String identifier) {

@@ -27,6 +27,10 @@ public class PolicyTestDependencies implements QuarkusTestResourceLifecycleManag
 
     public static final String PUBLIC_KEY_FILE = "secureconnect.test.public-key-file";
     public static final String REGISTRY_PORT = "quarkus.grpc.clients.registry.test-port";
+    /** The issuers' public base URL in tests; clouds would reach it, tests call the local port instead. */
+    public static final String OIDC_BASE_URL = "https://policy.test.secureconnect.example";
+    /** The key-encryption key of the run (base64), so that tests can open what the service sealed. */
+    public static final String OIDC_KEK = "secureconnect.policy.oidc.key-encryption-key";
 
     private boolean down;
     private Path directory;
@@ -60,6 +64,12 @@ public class PolicyTestDependencies implements QuarkusTestResourceLifecycleManag
             config.put("quarkus.grpc.clients.registry.host", "127.0.0.1");
             config.put(REGISTRY_PORT, String.valueOf(registryPort));
             config.put("secureconnect.policy.dependency-timeout", "PT5S");
+            // The OIDC issuer is on in tests, with a fresh key-encryption key per run.
+            byte[] kek = new byte[32];
+            new java.security.SecureRandom().nextBytes(kek);
+            config.put("secureconnect.policy.oidc.enabled", "true");
+            config.put("secureconnect.policy.oidc.public-base-url", OIDC_BASE_URL + "/");
+            config.put(OIDC_KEK, java.util.Base64.getEncoder().encodeToString(kek));
             return config;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
