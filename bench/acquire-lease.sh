@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# tunnel-registry AcquireLease with 100 concurrent requesters (each its own account and key, so every grant
+# succeeds; a registered gateway kept alive), p50/p99, two ways: closed loop (acquire, release, again) and bursts
+# (all 100 at the same instant, once each, 20 times: a reconnect storm); then RenewLease throughput with the same requesters each
+# holding one lease. Baseline in the same run: a single-row INSERT ... ON CONFLICT DO UPDATE on the same PostgreSQL
+# by 100 requesters over a 20-connection JDBC pool (the service's pool size).
+#   bench/acquire-lease.sh        (BENCH_WARMUP=10 BENCH_DURATION=20 BENCH_REQUESTERS=100 BENCH_CHANNELS=4)
+# AcquireLease needs no key-validator (the registry's key-validator client serves REST and frp only): it is
+# pointed at a closed port. Everything started here is stopped on exit; the databases are dropped.
+source "$(dirname "$0")/lib.sh"
+WARMUP=${BENCH_WARMUP:-10}
+DURATION=${BENCH_DURATION:-20}
+REQUESTERS=${BENCH_REQUESTERS:-100}
+CHANNELS=${BENCH_CHANNELS:-4}
+RESULTS=$WORK/results.tsv
+
+bench_require_jars tunnel-registry
+bench_machine
+echo "work dir: $WORK"
+
+echo "== tunnel-registry on a fresh database"
+db=$(fresh_db registry)
+baseline_db=$(fresh_db upsert)
+port=$(free_port)
+start_service registry tunnel-registry "$port" "$db" \
+  QUARKUS_GRPC_CLIENTS_KEYVALIDATOR_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_KEYVALIDATOR_PORT="$(free_port)"
+wait_ready registry "http://127.0.0.1:$port/q/health/ready"
+
+echo "  load average before: $(cut -d" " -f1-3 /proc/loadavg)"
+bench_java AcquireLeaseBench --registry="127.0.0.1:$port" --requesters="$REQUESTERS" --channels="$CHANNELS" \
+  --warmup="$WARMUP" --duration="$DURATION" --pids="$PID_registry" --out="$RESULTS" \
+  --baseline-jdbc-url="jdbc:postgresql://127.0.0.1:5432/$baseline_db?user=postgres"
+echo "  leases in the registry database: $(psql -h 127.0.0.1 -U postgres -d "$db" -Atqc "select count(*) || ' rows, ' || coalesce(max(epoch), 0) || ' max epoch' from lease" 2>/dev/null || true)"
+
+bench_java Report --in="$RESULTS" \
+  --compare="AcquireLease (then release)|baseline JDBC upsert (pool 20),RenewLease|baseline JDBC upsert (pool 20)" \
+  --targets="AcquireLease (then release):p99<=20,AcquireLease bursts of $REQUESTERS:p99<=20,RenewLease:rate>=3000"
