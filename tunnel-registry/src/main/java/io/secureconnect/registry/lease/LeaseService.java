@@ -47,14 +47,14 @@ public class LeaseService {
         this.store = new LeaseStore(config.leaseTtl(), config.resumeGrace());
     }
 
-    /** Grants the port asked for, or the lowest free one for port 0, through a live gateway. */
-    @Transactional(dontRollbackOn = LeaseFailure.class)
+    /**
+     * Grants the port asked for, or the lowest free one for port 0, through a live gateway. One statement in its
+     * own transaction (autocommit): no transaction manager and one round trip to PostgreSQL per acquisition.
+     */
     public Grant acquire(AcquireCommand command) {
         rules.acquire(command);
         try (Connection c = dataSource.getConnection()) {
-            requireLiveGateway(c, command.gatewayId());
-            Grant grant = command.port() != 0 ? store.acquire(c, command, command.port(), false).orElseThrow()
-                    : acquireAny(c, command);
+            Grant grant = store.acquire(c, command, pool.first(), pool.last());
             LOG.infof("lease granted: account=%s port=%d epoch=%d tunnel=%s gateway=%s resumed=%s",
                     command.accountId(), grant.lease().port(), grant.lease().epoch(), grant.lease().tunnelId(),
                     command.gatewayId(), grant.resumed());
@@ -64,38 +64,14 @@ public class LeaseService {
         }
     }
 
-    private Grant acquireAny(Connection c, AcquireCommand command) throws SQLException {
-        Optional<Integer> resumable = store.resumablePort(c, command, pool.first(), pool.last());
-        if (resumable.isPresent()) {
-            try {
-                return store.acquire(c, command, resumable.get(), false).orElseThrow();
-            } catch (LeaseFailure takenMeanwhile) {
-                LOG.debugf("port %d was taken before it could be resumed; looking for a free one", resumable.get());
-            }
-        }
-        List<Integer> tried = new ArrayList<>();
-        for (int attempt = 0; attempt < pool.size() * 2 + 50; attempt++) {
-            Optional<Integer> candidate = store.lowestFree(c, command.accountId(), pool.first(), pool.last(),
-                    tried.toArray(Integer[]::new));
-            if (candidate.isEmpty()) {
-                if (!store.anyUnblocked(c, command.accountId(), pool.first(), pool.last())) {
-                    break;
-                }
-                pause(); // the free ports left are being tried by concurrent requests: see who wins
-                continue;
-            }
-            Optional<Grant> grant = store.acquire(c, command, candidate.get(), true);
-            if (grant.isPresent()) {
-                return grant.get();
-            }
-            tried.add(candidate.get());
-        }
-        throw new LeaseFailure(LeaseFailure.Kind.EXHAUSTED, "POOL_EXHAUSTED", "every port from " + pool.first()
-                + " to " + pool.last() + " of account " + command.accountId() + " is held",
-                Map.of("first", String.valueOf(pool.first()), "last", String.valueOf(pool.last())));
-    }
-
-    /** Extends a live lease presented with its current epoch; returns the new expiry (null: held until released). */
+    /**
+     * Extends a live lease presented with its current epoch; returns the new expiry (null: held until released).
+     * One statement, committed asynchronously ({@code synchronous_commit = off} for this transaction only): a
+     * heartbeat is repeated every few seconds, and if PostgreSQL crashed right after answering, the worst case is
+     * that the lease keeps its previous expiry, which the fencing epoch already covers (the gateway's next renew
+     * is refused with LEASE_LOST). Waiting for a WAL flush per heartbeat was most of a renew's time.
+     * Acquisitions and releases stay synchronous.
+     */
     public Instant renew(RenewCommand command) {
         rules.renew(command);
         String sql = "WITH renewed AS (UPDATE lease SET expires_at = CASE WHEN isfinite(expires_at)"
@@ -103,7 +79,9 @@ public class LeaseService {
                 + " AND epoch = ? AND gateway_id = ? AND state = 'LIVE' AND expires_at >= now()"
                 + " RETURNING tunnel_id, expires_at), touched AS (UPDATE tunnel t SET last_heartbeat = now(),"
                 + " bytes_in = COALESCE(?::bigint, t.bytes_in), bytes_out = COALESCE(?::bigint, t.bytes_out)"
-                + " FROM renewed WHERE t.tunnel_id = renewed.tunnel_id) SELECT expires_at FROM renewed";
+                + " FROM renewed WHERE t.tunnel_id = renewed.tunnel_id),"
+                + " async AS (SELECT set_config('synchronous_commit', 'off', true))"
+                + " SELECT expires_at FROM renewed, async";
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setDouble(1, seconds(config.leaseTtl()));
             s.setString(2, command.accountId());
@@ -123,26 +101,35 @@ public class LeaseService {
         }
     }
 
-    /** Ends a lease presented with its current epoch; false when there was nothing live to release. */
-    @Transactional(dontRollbackOn = LeaseFailure.class)
+    /**
+     * Ends a lease presented with its current epoch; false when there was nothing live to release. The lease, its
+     * RELEASED event and its tunnel change in one statement (autocommit, one round trip).
+     */
     public boolean release(String accountId, int port, long epoch, String gatewayId) {
         rules.account(accountId);
         rules.port(port, false);
         rules.epoch(epoch);
         rules.gateway(gatewayId);
+        String sql = "WITH released AS (UPDATE lease SET state = 'RELEASED', ended_at = now() WHERE account_id = ?"
+                + " AND port = ? AND epoch = ? AND gateway_id = ? AND state = 'LIVE' RETURNING *),"
+                + " event AS (INSERT INTO lease_event (type, account_id, port, epoch, tunnel_id, api_key_id, gateway_id,"
+                + " acquired_at, expires_at) SELECT 'RELEASED', account_id, port, epoch, tunnel_id, api_key_id,"
+                + " gateway_id, acquired_at, expires_at FROM released), off AS (UPDATE tunnel t SET status ="
+                + " 'DISCONNECTED', disconnected_since = now() FROM released WHERE t.tunnel_id = released.tunnel_id"
+                + " AND t.status = 'CONNECTED') SELECT count(*) FROM released";
         try (Connection c = dataSource.getConnection()) {
             int released;
-            try (PreparedStatement s = c.prepareStatement("UPDATE lease SET state = 'RELEASED', ended_at = now()"
-                    + " WHERE account_id = ? AND port = ? AND epoch = ? AND gateway_id = ? AND state = 'LIVE'")) {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
                 s.setString(1, accountId);
                 s.setInt(2, port);
                 s.setLong(3, epoch);
                 s.setString(4, gatewayId);
-                released = s.executeUpdate();
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    released = rs.getInt(1);
+                }
             }
             if (released == 1) {
-                LeaseStore.event(c, "RELEASED", accountId, port);
-                disconnectTunnel(c, accountId, port);
                 LOG.infof("lease released: account=%s port=%d epoch=%d gateway=%s", accountId, port, epoch, gatewayId);
                 return true;
             }
@@ -230,24 +217,6 @@ public class LeaseService {
         }
     }
 
-    private void requireLiveGateway(Connection c, String gatewayId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT expires_at >= now(), expires_at FROM gateway WHERE gateway_id = ?")) {
-            s.setString(1, gatewayId);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    throw new LeaseFailure(LeaseFailure.Kind.NOT_FOUND, "UNKNOWN_GATEWAY", "gateway " + gatewayId
-                            + " is not registered; call RegisterGateway first", Map.of("gateway-id", gatewayId));
-                }
-                if (!rs.getBoolean(1)) {
-                    throw new LeaseFailure(LeaseFailure.Kind.NOT_FOUND, "UNKNOWN_GATEWAY", "gateway " + gatewayId
-                            + " stopped heartbeating (expired at " + instant(rs, "expires_at")
-                            + "); register it again", Map.of("gateway-id", gatewayId));
-                }
-            }
-        }
-    }
-
     private static void disconnectTunnel(Connection c, String accountId, int port) throws SQLException {
         LeaseStore.update(c, "UPDATE tunnel t SET status = 'DISCONNECTED', disconnected_since = now() FROM lease l"
                 + " WHERE l.account_id = ? AND l.port = ? AND t.tunnel_id = l.tunnel_id AND t.status = 'CONNECTED'",
@@ -259,15 +228,6 @@ public class LeaseService {
             s.setNull(index, Types.BIGINT);
         } else {
             s.setLong(index, value);
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(5);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while looking for a free port", e);
         }
     }
 }
