@@ -183,7 +183,27 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             Relay relay = new Relay(client, tunnel.bytesOut(), metrics.bytesOut());
             data.pipeline().addLast("relay", relay);
             String connectionId = pending == null ? "" : pending.connectionId();
-            client.eventLoop().execute(() -> established(this, data, relay, connectionId));
+            if (data.eventLoop() == client.eventLoop()) {
+                client.eventLoop().execute(() -> established(this, data, relay, connectionId));
+                return;
+            }
+            // Both ends of a splice on one event loop: every relayed write then stays on its thread (no hand-off
+            // per chunk). The data channel does not read meanwhile (auto-read is off until established).
+            data.deregister().addListener(deregistered -> {
+                if (!deregistered.isSuccess()) {
+                    data.close();
+                    failed(502, "DATA_CONNECTION_MOVE_FAILED", "the data connection could not be taken over");
+                    return;
+                }
+                client.eventLoop().register(data).addListener(registered -> {
+                    if (registered.isSuccess()) {
+                        established(this, data, relay, connectionId);
+                    } else {
+                        data.close();
+                        failed(502, "DATA_CONNECTION_MOVE_FAILED", "the data connection could not be taken over");
+                    }
+                });
+            });
         }
 
         @Override
