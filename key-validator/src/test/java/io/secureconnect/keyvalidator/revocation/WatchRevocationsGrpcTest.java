@@ -201,18 +201,16 @@ class WatchRevocationsGrpcTest {
             assertEquals(5, expire.executeUpdate());
         }
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        int announced = 0;
         try {
             List<Callable<Integer>> sweeps = List.of(sweeper::sweep, sweeper::sweep, sweeper::sweep, sweeper::sweep);
             for (Future<Integer> result : pool.invokeAll(sweeps)) {
-                announced += result.get();
+                result.get();
             }
         } finally {
             pool.shutdownNow();
         }
-        // Tokens of other tests may end during these sweeps and be announced too, so the total says little;
-        // what matters is that each of these five was announced exactly once across the concurrent sweeps.
-        assertTrue(announced >= 0, "announced " + announced);
+        // Tokens of other tests may end during these sweeps (and the scheduled sweeper may take some of these), so
+        // the sweeps' total says little: what matters is that each of the five was announced exactly once.
         for (String id : ids) {
             assertEquals(1, countEvents(id), "EXPIRED events of " + id);
         }
