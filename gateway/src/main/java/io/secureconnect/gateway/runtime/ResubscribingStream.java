@@ -1,0 +1,81 @@
+package io.secureconnect.gateway.runtime;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * A server stream the gateway follows for as long as it runs: each event is handed to a scheduler thread (never
+ * handled on the gRPC callback thread, since handlers make blocking calls), and a dropped or ended stream is opened
+ * again after a pause.
+ */
+public final class ResubscribingStream<T> {
+
+    private static final Logger LOG = Logger.getLogger(ResubscribingStream.class);
+    private static final long RETRY_MILLIS = 1000;
+
+    private final String name;
+    private final GatewayScheduler scheduler;
+    private final Consumer<StreamObserver<T>> open;
+    private final Consumer<T> handler;
+    private volatile boolean stopped;
+    private volatile boolean connected;
+
+    /**
+     * @param open    opens the stream with the given observer (called again on every resubscription)
+     * @param handler runs on a scheduler thread for each event
+     */
+    public ResubscribingStream(String name, GatewayScheduler scheduler, Consumer<StreamObserver<T>> open,
+            Consumer<T> handler) {
+        this.name = name;
+        this.scheduler = scheduler;
+        this.open = open;
+        this.handler = handler;
+    }
+
+    public void start() {
+        subscribe();
+    }
+
+    public void stop() {
+        stopped = true;
+    }
+
+    private void subscribe() {
+        if (stopped) {
+            return;
+        }
+        open.accept(new StreamObserver<>() {
+            @Override
+            public void onNext(T event) {
+                if (!connected) {
+                    connected = true;
+                    LOG.infof("following %s", name);
+                }
+                scheduler.schedule(() -> handler.accept(event), 0, TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                retry("failed: " + Status.fromThrowable(failure).getCode());
+            }
+
+            @Override
+            public void onCompleted() {
+                retry("ended");
+            }
+        });
+    }
+
+    private void retry(String why) {
+        if (connected) {
+            LOG.warnf("%s stream %s; resubscribing", name, why);
+        }
+        connected = false;
+        if (!stopped) {
+            scheduler.schedule(this::subscribe, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+}
