@@ -4,9 +4,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.secureconnect.agent.config.HostPort;
+import io.secureconnect.agent.data.DataConnectionPool;
 import io.secureconnect.agent.data.DataPlane;
 import io.secureconnect.agent.data.GatewayDataConnector;
 import io.secureconnect.agent.data.Splicer;
+import io.secureconnect.proto.tunnel.v1.DataPool;
 import io.secureconnect.proto.tunnel.v1.DataPreamble;
 import io.secureconnect.proto.tunnel.v1.DialRequest;
 import io.secureconnect.proto.tunnel.v1.DialResult;
@@ -54,8 +56,33 @@ public final class Dialer {
         this.draining = draining;
     }
 
-    /** Where the data connection goes and what it proves: from the gateway's Welcome. */
-    public record Tunnel(String tunnelId, HostPort dataEndpoint) {
+    /**
+     * Where the data connection goes and what it proves: from the gateway's Welcome; with the stream's pool of
+     * parked data connections when the gateway takes them (null otherwise).
+     */
+    public record Tunnel(String tunnelId, HostPort dataEndpoint, DataConnectionPool pool) {
+
+        public Tunnel(String tunnelId, HostPort dataEndpoint) {
+            this(tunnelId, dataEndpoint, null);
+        }
+
+        /** The stream ended: its parked connections go. */
+        public void close() {
+            if (pool != null) {
+                pool.close();
+            }
+        }
+    }
+
+    /** The tunnel of a Welcome: parks data connections at the gateway when its Welcome offers a pool. */
+    public Tunnel tunnel(String tunnelId, HostPort dataEndpoint, Optional<DataPool> terms) {
+        if (terms.isEmpty() || terms.get().getMaxParked() <= 0 || terms.get().getPoolId().isEmpty()) {
+            return new Tunnel(tunnelId, dataEndpoint);
+        }
+        DataConnectionPool pool = new DataConnectionPool(gateway, plane, blocking, tunnelId, dataEndpoint,
+                terms.get());
+        pool.start();
+        return new Tunnel(tunnelId, dataEndpoint, pool);
     }
 
     public CompletableFuture<Optional<DialResult>> dial(DialRequest request, Tunnel tunnel) {
@@ -136,17 +163,23 @@ public final class Dialer {
                     "the agent cannot resolve the gateway's data endpoint (" + e.getMessage() + ")")));
             return;
         }
-        connect(request, tunnel, route, addresses, 0, plane.nextLoop(), timeoutMillis, deadline, result);
+        Channel parked = tunnel.pool() == null ? null : tunnel.pool().take();
+        EventLoop loop = parked == null ? plane.nextLoop() : parked.eventLoop();
+        connect(request, tunnel, route, parked, addresses, 0, loop, timeoutMillis, deadline, result);
     }
 
-    /** Tries the allowed addresses in order, each with what is left of the timeout. */
-    private void connect(DialRequest request, Tunnel tunnel, GatewayDataConnector.Route route,
+    /**
+     * Tries the allowed addresses in order, each with what is left of the timeout, on the loop of the parked data
+     * connection taken for this dial (if any), so the two can be spliced without a thread hop.
+     */
+    private void connect(DialRequest request, Tunnel tunnel, GatewayDataConnector.Route route, Channel parked,
                          List<InetAddress> addresses, int index, EventLoop loop, long timeoutMillis, long deadline,
                          CompletableFuture<Optional<DialResult>> result) {
         String id = request.getConnectionId();
         InetSocketAddress address = new InetSocketAddress(addresses.get(index), request.getPort());
         long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
         if (leftMillis <= 0) {
+            release(parked);
             result.complete(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_TIMEOUT,
                     "no answer from " + request.getHost() + ":" + request.getPort() + " within " + timeoutMillis
                             + " ms")));
@@ -155,12 +188,20 @@ public final class Dialer {
         plane.destinationBootstrap(loop, (int) Math.min(Integer.MAX_VALUE, leftMillis)).connect(address)
                 .addListener((ChannelFuture connected) -> {
                     if (result.isDone()) {
+                        release(parked);
                         connected.channel().close(); // timed out meanwhile: the gateway gave up on it
                     } else if (connected.isSuccess()) {
-                        openDataConnection(request, tunnel, route, connected.channel(), result);
+                        if (parked != null && parked.isActive()) {
+                            DataConnectionPool.claim(parked);
+                            splice(request, tunnel, connected.channel(), parked, result);
+                        } else {
+                            openDataConnection(request, tunnel, route, connected.channel(), result);
+                        }
                     } else if (index + 1 < addresses.size() && deadline - System.nanoTime() > 0) {
-                        connect(request, tunnel, route, addresses, index + 1, loop, timeoutMillis, deadline, result);
+                        connect(request, tunnel, route, parked, addresses, index + 1, loop, timeoutMillis, deadline,
+                                result);
                     } else {
+                        release(parked);
                         result.complete(Optional.of(
                                 DialFailures.connectFailed(id, address, connected.cause(), timeoutMillis)));
                     }
@@ -184,14 +225,29 @@ public final class Dialer {
                 ((Channel) opened.getNow()).close();
                 return;
             }
-            DataPreamble preamble = DataPreamble.newBuilder()
-                    .setTunnelId(tunnel.tunnelId())
-                    .setConnectionId(request.getConnectionId())
-                    .setTicket(request.getTicket())
-                    .build();
-            splicer.join(destination, (Channel) opened.getNow(), preamble);
-            result.complete(Optional.empty());
+            splice(request, tunnel, destination, (Channel) opened.getNow(), result);
         });
+    }
+
+    private void splice(DialRequest request, Tunnel tunnel, Channel destination, Channel data,
+                        CompletableFuture<Optional<DialResult>> result) {
+        DataPreamble preamble = DataPreamble.newBuilder()
+                .setTunnelId(tunnel.tunnelId())
+                .setConnectionId(request.getConnectionId())
+                .setTicket(request.getTicket())
+                .build();
+        splicer.join(destination, data, preamble);
+        result.complete(Optional.empty());
+    }
+
+    /**
+     * A parked connection taken for a dial that failed: closed rather than put back (it may have seen the dial's
+     * end at any point), and the pool opens a fresh one.
+     */
+    private static void release(Channel parked) {
+        if (parked != null) {
+            parked.close();
+        }
     }
 
     static long timeoutMillis(DialRequest request) {

@@ -173,7 +173,9 @@ public final class TunnelLink {
         session.timer.cancel(false);
         session.welcome = welcome;
         session.connectedAt = System.nanoTime();
-        session.tunnel = new Dialer.Tunnel(welcome.getTunnelId(), WelcomeTerms.dataEndpoint(welcome.getDataEndpoint(), settings.remoteServer()));
+        session.tunnel = dialer.tunnel(welcome.getTunnelId(),
+                WelcomeTerms.dataEndpoint(welcome.getDataEndpoint(), settings.remoteServer()),
+                welcome.hasDataPool() ? java.util.Optional.of(welcome.getDataPool()) : java.util.Optional.empty());
         state = State.CONNECTED;
         LOG.infof("connected: port %d via gateway %s (tunnel %s, resumed=%s)", welcome.getPort(),
                 welcome.getGatewayId(), welcome.getTunnelId(), welcome.getResumed());
@@ -271,6 +273,9 @@ public final class TunnelLink {
         if (session.timer != null) {
             session.timer.cancel(false);
         }
+        if (session.tunnel != null) {
+            session.tunnel.close();
+        }
         session.requests.cancel("agent closed the stream", null);
         session.channel.shutdownNow();
     }
@@ -329,6 +334,9 @@ public final class TunnelLink {
                 session.over = true;
                 if (session.timer != null) {
                     session.timer.cancel(false);
+                }
+                if (session.tunnel != null) {
+                    session.tunnel.close();
                 }
                 session.channel.shutdown();
             }

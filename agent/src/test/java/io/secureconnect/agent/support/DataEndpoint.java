@@ -23,12 +23,17 @@ import javax.net.ssl.SSLServerSocket;
  */
 public final class DataEndpoint implements AutoCloseable {
 
-    /** A data connection after its preamble. */
-    public record Connection(DataPreamble preamble, Socket socket) {
+    /**
+     * A data connection after its preamble ({@code null} while it is parked); {@code parking} holds the parking
+     * preamble it sent first, if any, and {@code ended} completes when the agent closed it while parked.
+     */
+    public record Connection(DataPreamble preamble, Socket socket, DataPreamble parking,
+                             java.util.concurrent.CompletableFuture<Void> ended) {
     }
 
     private final SSLServerSocket server;
     private final BlockingQueue<Connection> connections = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Connection> parked = new LinkedBlockingQueue<>();
     private final Thread acceptor;
 
     DataEndpoint(TestPki pki) throws IOException {
@@ -60,6 +65,11 @@ public final class DataEndpoint implements AutoCloseable {
         return connections.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** The next connection that parked (its parking preamble read, nothing after), or null within the timeout. */
+    public Connection nextParked(Duration timeout) throws InterruptedException {
+        return parked.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
@@ -77,14 +87,21 @@ public final class DataEndpoint implements AutoCloseable {
         try {
             socket.setSoTimeout(5000);
             DataInputStream in = new DataInputStream(socket.getInputStream());
-            int length = in.readInt();
-            if (length < 0 || length > 1024) {
-                socket.close();
-                return;
-            }
-            byte[] body = in.readNBytes(length);
+            DataPreamble preamble = DataPreamble.parseFrom(frame(in));
             socket.setSoTimeout(0);
-            connections.add(new Connection(DataPreamble.parseFrom(body), socket));
+            DataPreamble parking = null;
+            java.util.concurrent.CompletableFuture<Void> ended = new java.util.concurrent.CompletableFuture<>();
+            if (preamble.getPark()) {
+                parking = preamble;
+                parked.add(new Connection(null, socket, parking, ended));
+                try {
+                    preamble = DataPreamble.parseFrom(frame(in));
+                } catch (IOException closedWhileParked) {
+                    ended.complete(null);
+                    throw closedWhileParked;
+                }
+            }
+            connections.add(new Connection(preamble, socket, parking, ended));
         } catch (IOException e) {
             try {
                 socket.close();
@@ -92,6 +109,14 @@ public final class DataEndpoint implements AutoCloseable {
                 // already broken
             }
         }
+    }
+
+    private static byte[] frame(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > 1024) {
+            throw new IOException("preamble of " + length + " bytes");
+        }
+        return in.readNBytes(length);
     }
 
     @Override

@@ -172,11 +172,21 @@ public final class FakeGateway implements AutoCloseable {
         }
 
         public void welcome(String tunnelId, int port, boolean resumed, Duration heartbeat) {
-            send(GatewayMessage.newBuilder().setWelcome(Welcome.newBuilder()
+            send(GatewayMessage.newBuilder().setWelcome(welcomeOf(tunnelId, port, resumed, heartbeat)).build());
+        }
+
+        /** Welcome offering a pool of parked data connections. */
+        public void welcome(String tunnelId, int port, Duration heartbeat, io.secureconnect.proto.tunnel.v1.DataPool pool) {
+            send(GatewayMessage.newBuilder().setWelcome(welcomeOf(tunnelId, port, false, heartbeat).setDataPool(pool))
+                    .build());
+        }
+
+        private Welcome.Builder welcomeOf(String tunnelId, int port, boolean resumed, Duration heartbeat) {
+            return Welcome.newBuilder()
                     .setTunnelId(tunnelId).setPort(port).setGatewayId("gw-test").setEpoch(1).setResumed(resumed)
                     .setHeartbeatInterval(com.google.protobuf.Duration.newBuilder()
                             .setSeconds(heartbeat.getSeconds()).setNanos(heartbeat.getNano()))
-                    .setDataEndpoint("127.0.0.1:" + data.port())).build());
+                    .setDataEndpoint("127.0.0.1:" + data.port());
         }
 
         public void dial(String connectionId, String host, int port, byte[] ticket, Duration timeout) {

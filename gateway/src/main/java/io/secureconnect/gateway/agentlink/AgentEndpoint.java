@@ -5,6 +5,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.ChannelOption;
 import io.secureconnect.gateway.config.GatewaySettings;
+import io.secureconnect.gateway.data.DataPools;
 import io.secureconnect.gateway.keys.KeyValidatorClient;
 import io.secureconnect.gateway.runtime.GatewayScheduler;
 import io.secureconnect.gateway.tunnel.Dialer;
@@ -27,9 +28,9 @@ public class AgentEndpoint {
     private Server server;
 
     public AgentEndpoint(GatewaySettings settings, KeyValidatorClient keys, TunnelManager tunnels, Dialer dialer,
-            GatewayScheduler scheduler) {
+            DataPools pools, GatewayScheduler scheduler) {
         this.settings = settings;
-        this.service = new AgentTunnelService(keys, tunnels, dialer, settings, scheduler);
+        this.service = new AgentTunnelService(keys, tunnels, dialer, pools, settings, scheduler);
     }
 
     /** Binds the agent port; {@code dataEndpoint} (host:port) is told to agents in Welcome. Returns the port bound. */

@@ -6,6 +6,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.secureconnect.common.grpc.GrpcFailure;
+import io.secureconnect.gateway.data.DataPools;
 import io.secureconnect.gateway.keys.KeyCheck;
 import io.secureconnect.gateway.tunnel.AgentLink;
 import io.secureconnect.gateway.tunnel.Refusal;
@@ -37,6 +38,7 @@ final class AgentSession implements StreamObserver<AgentMessage>, AgentLink {
     private volatile long lastSeenNanos = System.nanoTime();
     private volatile boolean helloSeen;
     private volatile Tunnel tunnel;
+    private volatile DataPools.Pool pool;
     private volatile boolean draining;
     private volatile boolean closed;
     private volatile String agentId = "";
@@ -125,11 +127,19 @@ final class AgentSession implements StreamObserver<AgentMessage>, AgentLink {
             }
             Tunnel t = joined.tunnel();
             long interval = service.settings.heartbeatInterval().toMillis();
-            send(GatewayMessage.newBuilder().setWelcome(Welcome.newBuilder().setTunnelId(t.tunnelId())
+            Welcome.Builder welcome = Welcome.newBuilder().setTunnelId(t.tunnelId())
                     .setPort(t.key().port()).setGatewayId(service.settings.gatewayId()).setEpoch(t.epoch())
                     .setHeartbeatInterval(Duration.newBuilder().setSeconds(interval / 1000)
                             .setNanos((int) (interval % 1000) * 1_000_000))
-                    .setDataEndpoint(service.dataEndpoint()).setResumed(joined.resumed())).build());
+                    .setDataEndpoint(service.dataEndpoint()).setResumed(joined.resumed());
+            DataPools.Pool opened = service.pools.open(t.tunnelId());
+            pool = opened;
+            if (ended.get()) {
+                service.pools.close(opened); // the stream ended meanwhile: ended() may have missed the pool
+            } else if (opened != null) {
+                welcome.setDataPool(service.pools.terms(opened));
+            }
+            send(GatewayMessage.newBuilder().setWelcome(welcome).build());
             LOG.infof("agent connected %s agent=%s host=%s version=%s agents=%d", t, agentId,
                     hello.getHostname(), hello.getAgentVersion(), t.agentCount());
         } catch (Refusal refusal) {
@@ -178,6 +188,7 @@ final class AgentSession implements StreamObserver<AgentMessage>, AgentLink {
             return;
         }
         service.ended(this);
+        service.pools.close(pool);
         Tunnel current = tunnel;
         if (current != null) {
             LOG.infof("agent disconnected %s agent=%s: %s", current, agentId, why);

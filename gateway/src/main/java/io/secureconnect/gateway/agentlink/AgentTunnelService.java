@@ -3,6 +3,7 @@ package io.secureconnect.gateway.agentlink;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.secureconnect.gateway.config.GatewaySettings;
+import io.secureconnect.gateway.data.DataPools;
 import io.secureconnect.gateway.keys.KeyValidatorClient;
 import io.secureconnect.gateway.runtime.GatewayScheduler;
 import io.secureconnect.gateway.tunnel.Dialer;
@@ -24,16 +25,18 @@ final class AgentTunnelService extends TunnelServiceGrpc.TunnelServiceImplBase {
     final KeyValidatorClient keys;
     final TunnelManager tunnels;
     final Dialer dialer;
+    final DataPools pools;
     final GatewaySettings settings;
     private final GatewayScheduler scheduler;
     private final Set<AgentSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile String dataEndpoint;
 
-    AgentTunnelService(KeyValidatorClient keys, TunnelManager tunnels, Dialer dialer,
+    AgentTunnelService(KeyValidatorClient keys, TunnelManager tunnels, Dialer dialer, DataPools pools,
             GatewaySettings settings, GatewayScheduler scheduler) {
         this.keys = keys;
         this.tunnels = tunnels;
         this.dialer = dialer;
+        this.pools = pools;
         this.settings = settings;
         this.scheduler = scheduler;
     }

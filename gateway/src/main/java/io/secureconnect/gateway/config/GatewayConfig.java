@@ -22,6 +22,8 @@ public interface GatewayConfig {
     String DEFAULT_DIAL_TIMEOUT = "10s";
     String DEFAULT_IDLE_TIMEOUT = "5m";
     String DEFAULT_HEARTBEAT_INTERVAL = "5s";
+    String DEFAULT_DATA_POOL_SIZE = "8";
+    String DEFAULT_DATA_POOL_IDLE_TIMEOUT = "2m";
 
     /** This gateway's id in tunnel-registry; defaults to the host name. */
     Optional<String> id();
@@ -62,6 +64,17 @@ public interface GatewayConfig {
     /** Told to agents in Welcome; an agent silent for three intervals is gone. */
     @WithDefault(DEFAULT_HEARTBEAT_INTERVAL)
     Duration heartbeatInterval();
+
+    /**
+     * Data connections each agent stream may park here ahead of demand, so a new proxied connection needs no TCP or
+     * TLS handshake to the agent; 0 turns parking off (the agent then opens one per connection).
+     */
+    @WithDefault(DEFAULT_DATA_POOL_SIZE)
+    int dataPoolSize();
+
+    /** A parked data connection not assigned to a dial within this time is closed (the agent opens a fresh one). */
+    @WithDefault(DEFAULT_DATA_POOL_IDLE_TIMEOUT)
+    Duration dataPoolIdleTimeout();
 
     interface Tls {
         /** Server certificate chain (PEM) of the agent, data and TLS proxy endpoints. */

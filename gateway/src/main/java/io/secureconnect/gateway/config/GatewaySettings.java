@@ -12,6 +12,9 @@ import java.util.List;
 @Singleton
 public class GatewaySettings {
 
+    static final int MAX_DATA_POOL_SIZE = 256;
+    static final String DATA_POOL_SIZE_ALLOWED = "must be an integer from 0 (parking off) to " + MAX_DATA_POOL_SIZE;
+
     private final GatewayConfig config;
     private final String gatewayId;
     private final String publicHost;
@@ -24,6 +27,11 @@ public class GatewaySettings {
         positive(GatewayConfig.PREFIX + "dial-timeout", config.dialTimeout());
         positive(GatewayConfig.PREFIX + "idle-timeout", config.idleTimeout());
         positive(GatewayConfig.PREFIX + "heartbeat-interval", config.heartbeatInterval());
+        positive(GatewayConfig.PREFIX + "data-pool-idle-timeout", config.dataPoolIdleTimeout());
+        if (config.dataPoolSize() < 0 || config.dataPoolSize() > MAX_DATA_POOL_SIZE) {
+            throw new SettingException(GatewayConfig.PREFIX + "data-pool-size", String.valueOf(config.dataPoolSize()),
+                    DATA_POOL_SIZE_ALLOWED);
+        }
         readable(GatewayConfig.PREFIX + "tls.certificate", config.tls().certificate());
         readable(GatewayConfig.PREFIX + "tls.key", config.tls().key());
         readable(GatewayConfig.PREFIX + "credential-verify-key", config.credentialVerifyKey());
@@ -79,6 +87,14 @@ public class GatewaySettings {
 
     public Duration idleTimeout() {
         return config.idleTimeout();
+    }
+
+    public int dataPoolSize() {
+        return config.dataPoolSize();
+    }
+
+    public Duration dataPoolIdleTimeout() {
+        return config.dataPoolIdleTimeout();
     }
 
     public Duration heartbeatInterval() {

@@ -49,6 +49,8 @@ public final class GatewayStartupChecks {
             duration(settings, "dial-timeout", GatewayConfig.DEFAULT_DIAL_TIMEOUT);
             duration(settings, "idle-timeout", GatewayConfig.DEFAULT_IDLE_TIMEOUT);
             duration(settings, "heartbeat-interval", GatewayConfig.DEFAULT_HEARTBEAT_INTERVAL);
+            poolSize(settings);
+            duration(settings, "data-pool-idle-timeout", GatewayConfig.DEFAULT_DATA_POOL_IDLE_TIMEOUT);
             Path certificate = file(settings, "tls.certificate", "the gateway's certificate chain in PEM");
             Path key = file(settings, "tls.key", "the certificate's private key in PEM (PKCS#8)");
             Path verifyKey = file(settings, "credential-verify-key",
@@ -88,6 +90,19 @@ public final class GatewayStartupChecks {
             throw new SettingException(P + name, value, "must be an integer from 0 to 65535");
         }
         return value;
+    }
+
+    private static void poolSize(Function<String, Optional<String>> settings) {
+        String value = settings.apply(P + "data-pool-size").orElse(GatewayConfig.DEFAULT_DATA_POOL_SIZE).trim();
+        int size;
+        try {
+            size = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            size = -1;
+        }
+        if (size < 0 || size > GatewaySettings.MAX_DATA_POOL_SIZE) {
+            throw new SettingException(P + "data-pool-size", value, GatewaySettings.DATA_POOL_SIZE_ALLOWED);
+        }
     }
 
     private static void duration(Function<String, Optional<String>> settings, String name, String fallback) {

@@ -13,7 +13,10 @@ import jakarta.inject.Singleton;
 import java.net.InetSocketAddress;
 import org.jboss.logging.Logger;
 
-/** The data endpoint: raw TLS connections from agents, one per proxied connection, each opened by a preamble. */
+/**
+ * The data endpoint: raw TLS connections from agents, one per proxied connection, each opened by a preamble (or
+ * parked first, see {@link DataPools}).
+ */
 @Singleton
 public class DataEndpoint {
 
@@ -22,15 +25,17 @@ public class DataEndpoint {
     private final GatewaySettings settings;
     private final NettyLoops loops;
     private final PendingDials pending;
+    private final DataPools pools;
     private final Dialer dialer;
     private final GatewayMetrics metrics;
     private Channel server;
 
-    public DataEndpoint(GatewaySettings settings, NettyLoops loops, PendingDials pending, Dialer dialer,
-            GatewayMetrics metrics) {
+    public DataEndpoint(GatewaySettings settings, NettyLoops loops, PendingDials pending, DataPools pools,
+            Dialer dialer, GatewayMetrics metrics) {
         this.settings = settings;
         this.loops = loops;
         this.pending = pending;
+        this.pools = pools;
         this.dialer = dialer;
         this.metrics = metrics;
     }
@@ -41,7 +46,7 @@ public class DataEndpoint {
             @Override
             protected void initChannel(SocketChannel channel) {
                 channel.pipeline().addLast("tls", tls.raw().newHandler(channel.alloc()))
-                        .addLast("preamble", new PreambleDecoder(pending, dialer, metrics));
+                        .addLast("preamble", new PreambleDecoder(pending, pools, dialer, metrics));
             }
         }).bind(settings.bindHost(), settings.dataPort()).sync().channel();
         int port = ((InetSocketAddress) server.localAddress()).getPort();

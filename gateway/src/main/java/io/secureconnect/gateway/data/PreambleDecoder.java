@@ -16,7 +16,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Reads a data connection's preamble (4-byte big-endian length, then DataPreamble; at most 1 KiB, within 5 s), claims
- * the pending dial it names, hands the connection to the waiting proxy client and steps aside. Anything else: close.
+ * the pending dial it names, hands the connection to the waiting proxy client and steps aside. A parking preamble
+ * first may leave the connection waiting in its agent's pool (up to the pool's idle timeout) for the assigning one.
+ * Anything else: close.
  */
 final class PreambleDecoder extends ByteToMessageDecoder {
 
@@ -25,12 +27,15 @@ final class PreambleDecoder extends ByteToMessageDecoder {
     static final long DEADLINE_MILLIS = 5000;
 
     private final PendingDials pending;
+    private final DataPools pools;
     private final Dialer dialer;
     private final GatewayMetrics metrics;
     private ScheduledFuture<?> deadline;
+    private boolean parked;
 
-    PreambleDecoder(PendingDials pending, Dialer dialer, GatewayMetrics metrics) {
+    PreambleDecoder(PendingDials pending, DataPools pools, Dialer dialer, GatewayMetrics metrics) {
         this.pending = pending;
+        this.pools = pools;
         this.dialer = dialer;
         this.metrics = metrics;
     }
@@ -69,6 +74,10 @@ final class PreambleDecoder extends ByteToMessageDecoder {
             return;
         }
         in.skipBytes(4 + length);
+        if (preamble.getPark()) {
+            park(ctx, in, preamble);
+            return;
+        }
         PendingDial dial = pending.claim(preamble.getTunnelId(), preamble.getConnectionId(),
                 preamble.getTicket().toByteArray());
         if (dial == null) {
@@ -77,10 +86,31 @@ final class PreambleDecoder extends ByteToMessageDecoder {
             return;
         }
         deadline.cancel(false);
+        pools.unpark(ctx.channel());
         ctx.channel().config().setAutoRead(false);
         dialer.arrived(dial, ctx.channel());
         // Bytes that came after the preamble move on to the relay the listener installed.
         ctx.pipeline().remove(this);
+    }
+
+    /** A connection parks once, in its own agent's pool; it then waits for its assigning preamble or the idle end. */
+    private void park(ChannelHandlerContext ctx, ByteBuf in, DataPreamble preamble) {
+        if (parked) {
+            reject(ctx, in, "DATA_PREAMBLE_INVALID");
+            return;
+        }
+        switch (pools.park(preamble.getTunnelId(), preamble.getConnectionId(), preamble.getTicket().toByteArray(),
+                ctx.channel())) {
+            case UNKNOWN -> reject(ctx, in, "DATA_POOL_UNKNOWN");
+            case FULL -> reject(ctx, in, "DATA_POOL_FULL");
+            case PARKED -> {
+                parked = true;
+                deadline.cancel(false);
+                deadline = ctx.executor().schedule(() -> {
+                    ctx.close(); // idle for the pool's whole allowance: the agent opens a fresh one
+                }, pools.maxIdle().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
     }
 
     private void reject(ChannelHandlerContext ctx, ByteBuf in, String reason) {

@@ -57,6 +57,8 @@ class GatewayConfigTest {
         assertEquals(Duration.ofSeconds(10), gateway.dialTimeout());
         assertEquals(Duration.ofMinutes(5), gateway.idleTimeout());
         assertEquals(Duration.ofSeconds(5), gateway.heartbeatInterval());
+        assertEquals(8, gateway.dataPoolSize());
+        assertEquals(Duration.ofMinutes(2), gateway.dataPoolIdleTimeout());
         assertEquals(Optional.empty(), gateway.id());
         assertEquals(Optional.empty(), gateway.publicHost());
 
@@ -102,6 +104,19 @@ class GatewayConfigTest {
                 problemsWith("dial-timeout", "soon"));
         assertEquals(List.of("secureconnect.gateway.heartbeat-interval=PT0S: must be a positive duration, e.g. 10s or "
                 + "5m"), problemsWith("heartbeat-interval", "0s"));
+    }
+
+    @Test
+    void namesABadDataPoolSetting() {
+        assertEquals(List.of("secureconnect.gateway.data-pool-size=-1: must be an integer from 0 (parking off) to 256"),
+                problemsWith("data-pool-size", "-1"));
+        assertEquals(List.of("secureconnect.gateway.data-pool-size=many: must be an integer from 0 (parking off) to "
+                + "256"), problemsWith("data-pool-size", "many"));
+        assertEquals(List.of("secureconnect.gateway.data-pool-size=257: must be an integer from 0 (parking off) to "
+                + "256"), problemsWith("data-pool-size", "257"));
+        assertEquals(List.of("secureconnect.gateway.data-pool-idle-timeout=PT0S: must be a positive duration, e.g. "
+                + "10s or 5m"), problemsWith("data-pool-idle-timeout", "0s"));
+        assertEquals(List.of(), problemsWith("data-pool-size", "0"));
     }
 
     @Test

@@ -22,6 +22,8 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
     public static final String GATEWAY_ID = "gw-test";
     /** Short, so the 504 and the hang-up tests are quick; the default (10 s) is pinned elsewhere. */
     public static final String DIAL_TIMEOUT = "3s";
+    public static final int DATA_POOL_SIZE = 3;
+    public static final String DATA_POOL_IDLE_TIMEOUT = "3s";
 
     private static volatile Fixtures fixtures;
     private Server keysServer;
@@ -66,7 +68,9 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
                     Map.entry("secureconnect.gateway.tls.key", tls.key().toString()),
                     Map.entry("secureconnect.gateway.credential-verify-key", verifyKey.toString()),
                     Map.entry("secureconnect.gateway.dial-timeout", DIAL_TIMEOUT),
-                    Map.entry("secureconnect.gateway.heartbeat-interval", "1s"));
+                    Map.entry("secureconnect.gateway.heartbeat-interval", "1s"),
+                    Map.entry("secureconnect.gateway.data-pool-size", String.valueOf(DATA_POOL_SIZE)),
+                    Map.entry("secureconnect.gateway.data-pool-idle-timeout", DATA_POOL_IDLE_TIMEOUT));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

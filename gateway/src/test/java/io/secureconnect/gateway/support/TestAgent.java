@@ -43,7 +43,8 @@ import javax.net.ssl.SSLSocket;
  */
 public final class TestAgent implements AutoCloseable {
 
-    public enum Mode { DIAL, REFUSE, SILENT }
+    /** DIAL opens a data connection per dial; PARKED assigns connections it parked after Welcome (DataPool). */
+    public enum Mode { DIAL, PARKED, REFUSE, SILENT }
 
     private static final Metadata.Key<String> API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -57,6 +58,7 @@ public final class TestAgent implements AutoCloseable {
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
     private final ExecutorService pumps = Executors.newCachedThreadPool();
     private final AtomicLong sequence = new AtomicLong();
+    private final java.util.concurrent.BlockingQueue<SSLSocket> parked = new java.util.concurrent.LinkedBlockingQueue<>();
     private volatile Mode mode;
     private volatile Throwable failure;
 
@@ -188,7 +190,7 @@ public final class TestAgent implements AutoCloseable {
             case REFUSE -> send(AgentMessage.newBuilder().setDialResult(DialResult.newBuilder()
                     .setConnectionId(request.getConnectionId()).setStatus(DialStatus.DIAL_STATUS_REFUSED_BY_ALLOWLIST)
                     .setMessage(request.getHost() + " is not in ALLOW")).build());
-            case DIAL -> pumps.execute(() -> connect(request));
+            case DIAL, PARKED -> pumps.execute(() -> connect(request));
         }
     }
 
@@ -206,18 +208,9 @@ public final class TestAgent implements AutoCloseable {
         }
         try {
             Welcome w = welcome.get();
-            String endpoint = w.getDataEndpoint();
-            int colon = endpoint.lastIndexOf(':');
-            SSLSocket data = (SSLSocket) tls.clientContext().getSocketFactory()
-                    .createSocket(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)));
-            data.setTcpNoDelay(true);
-            data.startHandshake();
-            byte[] preamble = DataPreamble.newBuilder().setTunnelId(w.getTunnelId())
-                    .setConnectionId(request.getConnectionId()).setTicket(request.getTicket()).build().toByteArray();
-            DataOutputStream out = new DataOutputStream(data.getOutputStream());
-            out.writeInt(preamble.length);
-            out.write(preamble);
-            out.flush();
+            SSLSocket data = mode == Mode.PARKED ? parked.take() : dataConnection();
+            writePreamble(data, DataPreamble.newBuilder().setTunnelId(w.getTunnelId())
+                    .setConnectionId(request.getConnectionId()).setTicket(request.getTicket()).build());
             InputStream destinationIn = destination.getInputStream();
             OutputStream destinationOut = destination.getOutputStream();
             InputStream dataIn = data.getInputStream();
@@ -227,6 +220,37 @@ public final class TestAgent implements AutoCloseable {
         } catch (Exception e) {
             closeQuietly(destination);
         }
+    }
+
+    /** A new TLS connection to the gateway's data endpoint, handshake done. */
+    public SSLSocket dataConnection() throws Exception {
+        String endpoint = welcome().getDataEndpoint();
+        int colon = endpoint.lastIndexOf(':');
+        SSLSocket data = (SSLSocket) tls.clientContext().getSocketFactory()
+                .createSocket(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)));
+        data.setTcpNoDelay(true);
+        data.startHandshake();
+        return data;
+    }
+
+    /** Parks a new data connection with this stream's pool; PARKED mode assigns parked ones to dials in order. */
+    public SSLSocket park() throws Exception {
+        Welcome w = welcome();
+        SSLSocket data = dataConnection();
+        writePreamble(data, DataPreamble.newBuilder().setTunnelId(w.getTunnelId())
+                .setConnectionId(w.getDataPool().getPoolId()).setTicket(w.getDataPool().getTicket()).setPark(true)
+                .build());
+        parked.add(data);
+        return data;
+    }
+
+    /** Writes a preamble: 4-byte big-endian length, then the message. */
+    public static void writePreamble(Socket data, DataPreamble preamble) throws IOException {
+        byte[] bytes = preamble.toByteArray();
+        DataOutputStream out = new DataOutputStream(data.getOutputStream());
+        out.writeInt(bytes.length);
+        out.write(bytes);
+        out.flush();
     }
 
     private static void pump(InputStream in, OutputStream out, Closeable a, Closeable b) {

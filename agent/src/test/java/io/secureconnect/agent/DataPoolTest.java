@@ -1,0 +1,208 @@
+package io.secureconnect.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.secureconnect.agent.config.AgentSettings;
+import io.secureconnect.agent.config.HostPort;
+import io.secureconnect.agent.dial.Allowlist;
+import io.secureconnect.agent.dial.Resolver;
+import io.secureconnect.agent.support.DataEndpoint;
+import io.secureconnect.agent.support.FakeGateway;
+import io.secureconnect.agent.support.Origin;
+import io.secureconnect.agent.support.TestPki;
+import io.secureconnect.proto.tunnel.v1.AgentMessage;
+import io.secureconnect.proto.tunnel.v1.DataPool;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Data connections the agent opens ahead of demand and parks at the gateway when Welcome offers a pool (against the
+ * in-test gateway; the pairing with the real gateway runs in the e2e suite).
+ */
+class DataPoolTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final byte[] POOL_TICKET = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    @TempDir
+    static Path dir;
+    static TestPki pki;
+    static Origin origin;
+
+    FakeGateway gateway;
+    Agent agent;
+
+    @BeforeAll
+    static void material() throws Exception {
+        pki = TestPki.create(dir);
+        origin = new Origin(1024);
+    }
+
+    @AfterAll
+    static void stopOrigin() {
+        origin.close();
+    }
+
+    @BeforeEach
+    void startGateway() throws Exception {
+        gateway = new FakeGateway(pki);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (agent != null) {
+            agent.close();
+        }
+        gateway.close();
+    }
+
+    private static DataPool pool(int maxParked, Duration maxIdle) {
+        return DataPool.newBuilder().setPoolId("pool-1").setTicket(ByteString.copyFrom(POOL_TICKET))
+                .setMaxParked(maxParked).setMaxIdle(com.google.protobuf.Duration.newBuilder()
+                        .setSeconds(maxIdle.getSeconds()).setNanos(maxIdle.getNano()))
+                .build();
+    }
+
+    /** Starts an agent and welcomes it with the given pool. */
+    private FakeGateway.Session welcomed(DataPool pool) throws Exception {
+        AgentSettings settings = new AgentSettings(30001, new HostPort("127.0.0.1", gateway.port()),
+                "pat.acct-test.tok.secret", Allowlist.parse("127.0.0.1:" + origin.port()), Optional.of(pki.caPem()),
+                Optional.empty(), Duration.ofSeconds(5), Duration.ofSeconds(60));
+        agent = new Agent(settings, Resolver.SYSTEM, why -> { });
+        agent.start();
+        FakeGateway.Session session = gateway.nextSession(WAIT);
+        assertNotNull(session, "the agent opened a Connect stream");
+        session.next(AgentMessage.KindCase.HELLO, WAIT);
+        session.welcome("tun-1", 30001, Duration.ofSeconds(1), pool);
+        return session;
+    }
+
+    @Test
+    void parksAsManyConnectionsAsThePoolAllowsWithItsTicket() throws Exception {
+        welcomed(pool(2, Duration.ofMinutes(2)));
+
+        for (int i = 0; i < 2; i++) {
+            DataEndpoint.Connection parked = gateway.data().nextParked(WAIT);
+            assertNotNull(parked, "parked connection " + (i + 1));
+            assertTrue(parked.parking().getPark());
+            assertEquals("tun-1", parked.parking().getTunnelId());
+            assertEquals("pool-1", parked.parking().getConnectionId());
+            assertEquals(ByteString.copyFrom(POOL_TICKET), parked.parking().getTicket());
+        }
+        assertNull(gateway.data().nextParked(Duration.ofMillis(500)), "no more than max_parked");
+    }
+
+    @Test
+    void parksAtMostFourEvenWhenTheGatewayAllowsMore() throws Exception {
+        welcomed(pool(64, Duration.ofMinutes(2)));
+
+        for (int i = 0; i < 4; i++) {
+            assertNotNull(gateway.data().nextParked(WAIT), "parked connection " + (i + 1));
+        }
+        assertNull(gateway.data().nextParked(Duration.ofMillis(500)));
+    }
+
+    @Test
+    void aDialIsAssignedToAParkedConnectionAndThePoolIsRefilled() throws Exception {
+        FakeGateway.Session session = welcomed(pool(1, Duration.ofMinutes(2)));
+        DataEndpoint.Connection parked = gateway.data().nextParked(WAIT);
+        assertNotNull(parked);
+
+        byte[] ticket = new byte[16];
+        new java.security.SecureRandom().nextBytes(ticket);
+        session.dial("conn-1", "127.0.0.1", origin.port(), ticket, Duration.ofSeconds(5));
+
+        DataEndpoint.Connection assigned = gateway.data().next(WAIT);
+        assertNotNull(assigned);
+        assertSame(parked.socket(), assigned.socket(), "the dial used the parked connection");
+        assertEquals("conn-1", assigned.preamble().getConnectionId());
+        assertEquals(ByteString.copyFrom(ticket), assigned.preamble().getTicket());
+        assertTrue(!assigned.preamble().getPark());
+        assertTrue(!parked.ended().isDone());
+        try (Socket socket = assigned.socket()) {
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /blob HTTP/1.1\r\nHost: private.test\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(response.startsWith("HTTP/1.1 200"), response);
+        }
+        assertNotNull(gateway.data().nextParked(WAIT), "a new connection replaced the one taken");
+    }
+
+    @Test
+    void replacesAParkedConnectionTheGatewayClosed() throws Exception {
+        welcomed(pool(1, Duration.ofMinutes(2)));
+        DataEndpoint.Connection parked = gateway.data().nextParked(WAIT);
+        assertNotNull(parked);
+
+        parked.socket().close();
+
+        assertNotNull(gateway.data().nextParked(WAIT), "the agent parked a fresh one");
+    }
+
+    @Test
+    void retiresAParkedConnectionBeforeTheGatewaysIdleLimit() throws Exception {
+        welcomed(pool(1, Duration.ofSeconds(2)));
+        DataEndpoint.Connection parked = gateway.data().nextParked(WAIT);
+        assertNotNull(parked);
+
+        // Retired at 3/4 of the 2 s limit: the old one closes and a fresh one parks.
+        DataEndpoint.Connection fresh = gateway.data().nextParked(Duration.ofSeconds(5));
+        assertNotNull(fresh, "a fresh connection parked");
+        assertClosedByAgent(parked);
+    }
+
+    @Test
+    void closesParkedConnectionsWhenTheStreamEnds() throws Exception {
+        FakeGateway.Session session = welcomed(pool(2, Duration.ofMinutes(2)));
+        DataEndpoint.Connection first = gateway.data().nextParked(WAIT);
+        DataEndpoint.Connection second = gateway.data().nextParked(WAIT);
+        assertNotNull(second);
+
+        session.drop(Status.UNAVAILABLE.withDescription("gateway restarting"));
+
+        assertClosedByAgent(first);
+        assertClosedByAgent(second);
+    }
+
+    @Test
+    void withoutAPoolInWelcomeNothingIsParked() throws Exception {
+        AgentSettings settings = new AgentSettings(30001, new HostPort("127.0.0.1", gateway.port()),
+                "pat.acct-test.tok.secret", Allowlist.parse(""), Optional.of(pki.caPem()), Optional.empty(),
+                Duration.ofSeconds(5), Duration.ofSeconds(60));
+        agent = new Agent(settings, Resolver.SYSTEM, why -> { });
+        agent.start();
+        FakeGateway.Session session = gateway.nextSession(WAIT);
+        session.next(AgentMessage.KindCase.HELLO, WAIT);
+        session.welcome("tun-1", 30001, false, Duration.ofSeconds(1));
+
+        assertNull(gateway.data().nextParked(Duration.ofMillis(500)));
+    }
+
+    private static void assertClosedByAgent(DataEndpoint.Connection parked) throws Exception {
+        try {
+            parked.ended().get(5, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("the agent kept the parked connection open", e);
+        }
+    }
+}
