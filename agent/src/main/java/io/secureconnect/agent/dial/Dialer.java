@@ -3,6 +3,7 @@ package io.secureconnect.agent.dial;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import io.netty.util.NetUtil;
 import io.secureconnect.agent.config.HostPort;
 import io.secureconnect.agent.data.DataConnectionPool;
 import io.secureconnect.agent.data.DataPlane;
@@ -109,7 +110,7 @@ public final class Dialer {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         CompletableFuture<Optional<DialResult>> result = new CompletableFuture<>();
         String resolvedHost = host;
-        blocking.execute(() -> {
+        Runnable work = () -> {
             try {
                 resolveAndConnect(request, tunnel, resolvedHost, nameAllowed, destination, timeoutMillis, deadline,
                         result);
@@ -117,7 +118,12 @@ public final class Dialer {
                 result.complete(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_UNREACHABLE,
                         "cannot dial " + destination + ": " + e)));
             }
-        });
+        };
+        if (NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
+            work.run(); // an address: nothing to resolve, nothing blocks
+        } else {
+            blocking.execute(work);
+        }
         // The JDK resolver has no timeout of its own: the dial's deadline bounds it (and everything after it).
         result.completeOnTimeout(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_TIMEOUT,
                 "no answer from " + destination + " within " + timeoutMillis + " ms")), timeoutMillis + 50,
@@ -155,24 +161,16 @@ public final class Dialer {
                     destination + " (" + shown + ") is not in the agent's ALLOW list")));
             return;
         }
-        GatewayDataConnector.Route route;
-        try {
-            route = gateway.route(tunnel.dataEndpoint());
-        } catch (UnknownHostException e) {
-            result.complete(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_UNREACHABLE,
-                    "the agent cannot resolve the gateway's data endpoint (" + e.getMessage() + ")")));
-            return;
-        }
         Channel parked = tunnel.pool() == null ? null : tunnel.pool().take();
         EventLoop loop = parked == null ? plane.nextLoop() : parked.eventLoop();
-        connect(request, tunnel, route, parked, addresses, 0, loop, timeoutMillis, deadline, result);
+        connect(request, tunnel, parked, addresses, 0, loop, timeoutMillis, deadline, result);
     }
 
     /**
      * Tries the allowed addresses in order, each with what is left of the timeout, on the loop of the parked data
      * connection taken for this dial (if any), so the two can be spliced without a thread hop.
      */
-    private void connect(DialRequest request, Tunnel tunnel, GatewayDataConnector.Route route, Channel parked,
+    private void connect(DialRequest request, Tunnel tunnel, Channel parked,
                          List<InetAddress> addresses, int index, EventLoop loop, long timeoutMillis, long deadline,
                          CompletableFuture<Optional<DialResult>> result) {
         String id = request.getConnectionId();
@@ -195,17 +193,35 @@ public final class Dialer {
                             DataConnectionPool.claim(parked);
                             splice(request, tunnel, connected.channel(), parked, result);
                         } else {
-                            openDataConnection(request, tunnel, route, connected.channel(), result);
+                            release(parked);
+                            openDataConnection(request, tunnel, connected.channel(), result);
                         }
                     } else if (index + 1 < addresses.size() && deadline - System.nanoTime() > 0) {
-                        connect(request, tunnel, route, parked, addresses, index + 1, loop, timeoutMillis, deadline,
-                                result);
+                        connect(request, tunnel, parked, addresses, index + 1, loop, timeoutMillis, deadline, result);
                     } else {
                         release(parked);
                         result.complete(Optional.of(
                                 DialFailures.connectFailed(id, address, connected.cause(), timeoutMillis)));
                     }
                 });
+    }
+
+    /** No parked connection: a new one, resolving the gateway's name off the event loop. */
+    private void openDataConnection(DialRequest request, Tunnel tunnel, Channel destination,
+                                    CompletableFuture<Optional<DialResult>> result) {
+        blocking.execute(() -> {
+            GatewayDataConnector.Route route;
+            try {
+                route = gateway.route(tunnel.dataEndpoint());
+            } catch (UnknownHostException e) {
+                destination.close();
+                result.complete(Optional.of(DialFailures.result(request.getConnectionId(),
+                        DialStatus.DIAL_STATUS_UNREACHABLE,
+                        "the agent cannot resolve the gateway's data endpoint (" + e.getMessage() + ")")));
+                return;
+            }
+            openDataConnection(request, tunnel, route, destination, result);
+        });
     }
 
     private void openDataConnection(DialRequest request, Tunnel tunnel, GatewayDataConnector.Route route,
