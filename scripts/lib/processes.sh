@@ -2,12 +2,16 @@
 # Background processes of a local run: started with their log in run/logs and their pid in run/pids.
 set -euo pipefail
 
-# start_java RUN NAME JAR [ENV=VALUE...]
+# start_java RUN NAME JAR [ENV=VALUE...]: runs a copy of the jar's directory (a Quarkus fast-jar loads classes
+# lazily from it, so rebuilding the module under a running process would break that process).
 start_java() {
-  local run=$1 name=$2 jar=$3
+  local run=$1 name=$2 jar=$3 app
   shift 3
-  mkdir -p "$run/pids" "$run/logs"
-  env "$@" java -jar "$jar" > "$run/logs/$name.log" 2>&1 &
+  mkdir -p "$run/pids" "$run/logs" "$run/apps"
+  app=$run/apps/$name
+  rm -rf "$app"
+  cp -r "$(dirname "$jar")" "$app"
+  env "$@" java -jar "$app/$(basename "$jar")" > "$run/logs/$name.log" 2>&1 &
   echo $! > "$run/pids/$name"
 }
 
