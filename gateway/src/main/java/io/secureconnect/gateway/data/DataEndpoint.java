@@ -50,8 +50,8 @@ public class DataEndpoint {
             }
         }).bind(settings.bindHost(), settings.dataPort()).sync().channel();
         int port = ((InetSocketAddress) server.localAddress()).getPort();
-        LOG.infof("data endpoint listening on %s:%d (TLS provider %s)", settings.bindHost(), port,
-                TlsMaterial.provider());
+        LOG.infof("data endpoint listening on %s:%d (TLS provider %s, transport %s)", settings.bindHost(), port,
+                TlsMaterial.provider(), loops.transport());
         return port;
     }
 

@@ -3,6 +3,9 @@ package io.secureconnect.gateway.runtime;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.bootstrap.ServerBootstrap;
@@ -13,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The event loops of the data endpoint and the proxy: all relay work runs here. One acceptor thread, one worker per
- * core. Every accepted socket gets TCP_NODELAY (see PERFORMANCE.md: Nagle behind a tunnel hop costs 40 ms).
+ * core; native epoll where available (fewer system calls and copies per read than NIO), NIO otherwise. Every accepted
+ * socket gets TCP_NODELAY (see PERFORMANCE.md: Nagle behind a tunnel hop costs 40 ms).
  */
 @Singleton
 public class NettyLoops {
@@ -21,13 +25,24 @@ public class NettyLoops {
     /** Bytes queued towards a slow peer before we stop reading the other side. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
-    private final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("gateway-accept", true));
-    private final EventLoopGroup workers = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors(),
-            new DefaultThreadFactory("gateway-relay", true));
+    private final boolean epoll = Epoll.isAvailable();
+    private final EventLoopGroup boss = group(1, "gateway-accept");
+    private final EventLoopGroup workers = group(Runtime.getRuntime().availableProcessors(), "gateway-relay");
+
+    private EventLoopGroup group(int threads, String name) {
+        DefaultThreadFactory factory = new DefaultThreadFactory(name, true);
+        return epoll ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
+    }
+
+    /** "EpollServerSocketChannel" or "NioServerSocketChannel". */
+    public String transport() {
+        return (epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class).getSimpleName();
+    }
 
     /** A server bootstrap with our loops and socket options; the caller adds the child handler. */
     public ServerBootstrap server() {
-        return new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        return new ServerBootstrap().group(boss, workers)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
