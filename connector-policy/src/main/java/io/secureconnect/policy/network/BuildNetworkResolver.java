@@ -7,7 +7,7 @@ import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.policy.config.PolicyConfig;
 import io.secureconnect.policy.connector.Connector;
 import io.secureconnect.policy.connector.ConnectorKey;
-import io.secureconnect.policy.connector.ConnectorQueries;
+import io.secureconnect.policy.connector.BuildConnectors;
 import io.secureconnect.policy.connector.ImpliedHosts;
 import io.secureconnect.policy.tunnel.TunnelChoice;
 import io.secureconnect.policy.tunnel.TunnelDirectory;
@@ -42,7 +42,7 @@ public class BuildNetworkResolver {
     private static final Logger LOG = Logger.getLogger(BuildNetworkResolver.class);
 
     @Inject
-    ConnectorQueries connectors;
+    BuildConnectors connectors;
 
     @Inject
     TunnelDirectory tunnels;
@@ -60,7 +60,7 @@ public class BuildNetworkResolver {
         Instant now = Instant.now();
         List<ConnectorKey> keys = BuildNetworkRequestRules.check(request, now);
         String account = request.getAccountId();
-        Map<ConnectorKey, Connector> found = connectors.findAll(account, keys).stream()
+        Map<ConnectorKey, Connector> found = connectors.find(account, keys).stream()
                 .collect(Collectors.toMap(ConnectorKey::of, Function.identity()));
         ResolveBuildNetworkResponse.Builder response = ResolveBuildNetworkResponse.newBuilder();
         Set<String> allowlist = new LinkedHashSet<>();
