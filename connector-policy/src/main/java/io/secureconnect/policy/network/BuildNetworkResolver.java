@@ -11,6 +11,7 @@ import io.secureconnect.policy.connector.BuildConnectors;
 import io.secureconnect.policy.connector.ImpliedHosts;
 import io.secureconnect.policy.tunnel.TunnelChoice;
 import io.secureconnect.policy.tunnel.TunnelDirectory;
+import io.secureconnect.policy.tunnel.TunnelRoutes;
 import io.secureconnect.proto.connectorpolicy.v1.ConnectorRef;
 import io.secureconnect.proto.connectorpolicy.v1.ConnectorRoute;
 import io.secureconnect.proto.connectorpolicy.v1.ResolveBuildNetworkRequest;
@@ -45,7 +46,7 @@ public class BuildNetworkResolver {
     BuildConnectors connectors;
 
     @Inject
-    TunnelDirectory tunnels;
+    TunnelRoutes tunnels;
 
     @Inject
     CredentialSigner signer;
@@ -133,7 +134,7 @@ public class BuildNetworkResolver {
         Optional<Integer> chosen = chosenPorts.stream().findFirst();
         List<Tunnel> known;
         try {
-            known = tunnels.tunnels(account, chosen.orElse(0));
+            known = tunnels.tunnels(account, chosen);
         } catch (TunnelDirectory.RegistryUnavailable e) {
             throw GrpcFailure.of(Status.Code.UNAVAILABLE, "TUNNEL_REGISTRY_UNAVAILABLE", e.getMessage());
         }
