@@ -12,6 +12,7 @@ public interface PolicyConfig {
     String SIGNING_KEY_FILE = "secureconnect.policy.credential-signing-key-file";
     String MAX_LIFETIME = "secureconnect.policy.credential-max-lifetime";
     String DEPENDENCY_TIMEOUT = "secureconnect.policy.dependency-timeout";
+    String TUNNEL_ROUTE_TTL = "secureconnect.policy.tunnel-route-ttl";
 
     /** The Ed25519 private key (PKCS#8 PEM, {@code openssl genpkey -algorithm ed25519}) that signs build credentials. */
     String credentialSigningKeyFile();
@@ -23,6 +24,13 @@ public interface PolicyConfig {
     /** How long a call to key-validator or tunnel-registry may take before we fail closed. */
     @WithDefault("PT2S")
     Duration dependencyTimeout();
+
+    /**
+     * How long ResolveBuildNetwork reuses tunnel-registry's answer that an account's tunnel serves (0 = ask every
+     * time, at most PT2S): the bound on how late a disconnected tunnel is reported disconnected.
+     */
+    @WithDefault("PT1S")
+    Duration tunnelRouteTtl();
 
     /** The OIDC issuer for cloud connectors (AWS / GCP workload identity federation). */
     Oidc oidc();

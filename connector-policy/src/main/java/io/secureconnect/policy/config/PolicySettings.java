@@ -23,6 +23,7 @@ public final class PolicySettings {
 
     static final Duration LONGEST_LIFETIME = Duration.ofDays(7);
     static final Duration LONGEST_TIMEOUT = Duration.ofMinutes(1);
+    static final Duration LONGEST_ROUTE_TTL = Duration.ofSeconds(2);
 
     private PolicySettings() {
     }
@@ -39,6 +40,7 @@ public final class PolicySettings {
         }
         duration(settings, PolicyConfig.MAX_LIFETIME, "PT6H", LONGEST_LIFETIME).ifPresent(problems::add);
         duration(settings, PolicyConfig.DEPENDENCY_TIMEOUT, "PT2S", LONGEST_TIMEOUT).ifPresent(problems::add);
+        routeTtl(settings).ifPresent(problems::add);
         problems.addAll(OidcIssuerSettings.problems(settings));
         return problems;
     }
@@ -85,6 +87,21 @@ public final class PolicySettings {
         }
         if (duration == null || duration.isZero() || duration.isNegative() || duration.compareTo(longest) > 0) {
             return problem(name, value, "must be more than 0 and at most " + longest);
+        }
+        return Optional.empty();
+    }
+
+    /** 0 turns the reuse off; more than 2 s would let builds be routed to a tunnel gone for longer. */
+    private static Optional<StartupProblem> routeTtl(Function<String, Optional<String>> settings) {
+        String value = settings.apply(PolicyConfig.TUNNEL_ROUTE_TTL).orElse("PT1S");
+        Duration duration;
+        try {
+            duration = DurationConverter.parseDuration(value.trim());
+        } catch (RuntimeException e) {
+            return problem(PolicyConfig.TUNNEL_ROUTE_TTL, value, "must be a duration such as PT1S, 1s or 500ms");
+        }
+        if (duration == null || duration.isNegative() || duration.compareTo(LONGEST_ROUTE_TTL) > 0) {
+            return problem(PolicyConfig.TUNNEL_ROUTE_TTL, value, "must be from 0 (off) to " + LONGEST_ROUTE_TTL);
         }
         return Optional.empty();
     }

@@ -16,23 +16,6 @@ public class ConnectorQueries {
     public record Found(List<Connector> connectors, long total) {
     }
 
-    /** The connectors of one account named by the keys; keys that name nothing are simply absent. */
-    @Transactional
-    public List<Connector> findAll(String accountId, List<ConnectorKey> keys) {
-        if (keys.isEmpty()) {
-            return List.of();
-        }
-        StringBuilder query = new StringBuilder("from Connector c where c.accountId = :account and (");
-        Parameters parameters = Parameters.with("account", accountId);
-        for (int i = 0; i < keys.size(); i++) {
-            ConnectorKey key = keys.get(i);
-            query.append(i == 0 ? "" : " or ").append("(c.orgId = :o").append(i).append(" and c.projectId = :p")
-                    .append(i).append(" and c.identifier = :i").append(i).append(')');
-            parameters.and("o" + i, key.orgId()).and("p" + i, key.projectId()).and("i" + i, key.identifier());
-        }
-        return Connector.<Connector>find(query.append(')').toString(), parameters).list();
-    }
-
     @Transactional
     public Found list(Scope scope, ConnectorFilter filter, int page, int limit) {
         StringBuilder query = new StringBuilder(

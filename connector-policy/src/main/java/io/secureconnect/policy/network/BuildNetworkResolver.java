@@ -5,12 +5,13 @@ import io.grpc.Status;
 import io.secureconnect.common.credential.BuildCredential;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.policy.config.PolicyConfig;
+import io.secureconnect.policy.connector.BuildConnectors;
 import io.secureconnect.policy.connector.Connector;
 import io.secureconnect.policy.connector.ConnectorKey;
-import io.secureconnect.policy.connector.ConnectorQueries;
 import io.secureconnect.policy.connector.ImpliedHosts;
 import io.secureconnect.policy.tunnel.TunnelChoice;
 import io.secureconnect.policy.tunnel.TunnelDirectory;
+import io.secureconnect.policy.tunnel.TunnelRoutes;
 import io.secureconnect.proto.connectorpolicy.v1.ConnectorRef;
 import io.secureconnect.proto.connectorpolicy.v1.ConnectorRoute;
 import io.secureconnect.proto.connectorpolicy.v1.ResolveBuildNetworkRequest;
@@ -42,10 +43,10 @@ public class BuildNetworkResolver {
     private static final Logger LOG = Logger.getLogger(BuildNetworkResolver.class);
 
     @Inject
-    ConnectorQueries connectors;
+    BuildConnectors connectors;
 
     @Inject
-    TunnelDirectory tunnels;
+    TunnelRoutes tunnels;
 
     @Inject
     CredentialSigner signer;
@@ -60,7 +61,7 @@ public class BuildNetworkResolver {
         Instant now = Instant.now();
         List<ConnectorKey> keys = BuildNetworkRequestRules.check(request, now);
         String account = request.getAccountId();
-        Map<ConnectorKey, Connector> found = connectors.findAll(account, keys).stream()
+        Map<ConnectorKey, Connector> found = connectors.find(account, keys).stream()
                 .collect(Collectors.toMap(ConnectorKey::of, Function.identity()));
         ResolveBuildNetworkResponse.Builder response = ResolveBuildNetworkResponse.newBuilder();
         Set<String> allowlist = new LinkedHashSet<>();
@@ -133,7 +134,7 @@ public class BuildNetworkResolver {
         Optional<Integer> chosen = chosenPorts.stream().findFirst();
         List<Tunnel> known;
         try {
-            known = tunnels.tunnels(account, chosen.orElse(0));
+            known = tunnels.tunnels(account, chosen);
         } catch (TunnelDirectory.RegistryUnavailable e) {
             throw GrpcFailure.of(Status.Code.UNAVAILABLE, "TUNNEL_REGISTRY_UNAVAILABLE", e.getMessage());
         }

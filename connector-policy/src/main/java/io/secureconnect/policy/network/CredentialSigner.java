@@ -6,17 +6,16 @@ import io.secureconnect.common.credential.BuildCredentialCodec;
 import io.secureconnect.policy.config.PolicyConfig;
 import io.secureconnect.policy.config.PolicySettings;
 import jakarta.inject.Singleton;
-import java.security.PrivateKey;
 
 /** Signs build credentials with the key of {@code secureconnect.policy.credential-signing-key-file}, read once at start. */
 @Singleton
 @Startup
 public class CredentialSigner {
 
-    private final PrivateKey key;
+    private final BuildCredentialCodec.SigningKey key;
 
     CredentialSigner(PolicyConfig config) {
-        this.key = PolicySettings.readSigningKey(config.credentialSigningKeyFile());
+        this.key = BuildCredentialCodec.SigningKey.of(PolicySettings.readSigningKey(config.credentialSigningKeyFile()));
     }
 
     /** The wire form, URL-safe; it is a secret: never log it. */

@@ -33,6 +33,7 @@ class PolicySettingsTest {
         PolicyConfig policy = config.getConfigMapping(PolicyConfig.class);
         assertEquals(Duration.ofHours(6), policy.credentialMaxLifetime());
         assertEquals(Duration.ofSeconds(2), policy.dependencyTimeout());
+        assertEquals(Duration.ofSeconds(1), policy.tunnelRouteTtl());
         assertEquals("/key.pem", policy.credentialSigningKeyFile());
     }
 
@@ -72,6 +73,22 @@ class PolicySettingsTest {
         assertTrue(words.reason().contains("must be a duration"), words.line());
         StartupProblem timeout = only(Map.of(PolicyConfig.SIGNING_KEY_FILE, key, PolicyConfig.DEPENDENCY_TIMEOUT, "10m"));
         assertEquals(PolicyConfig.DEPENDENCY_TIMEOUT, timeout.setting());
+    }
+
+    @Test
+    void acceptsATunnelRouteTtlFromZeroToTwoSecondsAndRefusesOthersNamingTheSetting() throws Exception {
+        String key = key().toString();
+        for (String ok : List.of("0s", "PT0.5S", "PT2S")) {
+            assertEquals(List.of(), PolicySettings.problems(settings(Map.of(PolicyConfig.SIGNING_KEY_FILE, key,
+                    PolicyConfig.TUNNEL_ROUTE_TTL, ok))), ok);
+        }
+        StartupProblem tooLong = only(Map.of(PolicyConfig.SIGNING_KEY_FILE, key, PolicyConfig.TUNNEL_ROUTE_TTL, "PT3S"));
+        assertEquals(PolicyConfig.TUNNEL_ROUTE_TTL, tooLong.setting());
+        assertTrue(tooLong.reason().contains("from 0 (off) to PT2S"), tooLong.line());
+        StartupProblem negative = only(Map.of(PolicyConfig.SIGNING_KEY_FILE, key, PolicyConfig.TUNNEL_ROUTE_TTL, "-PT1S"));
+        assertEquals(PolicyConfig.TUNNEL_ROUTE_TTL, negative.setting());
+        StartupProblem words = only(Map.of(PolicyConfig.SIGNING_KEY_FILE, key, PolicyConfig.TUNNEL_ROUTE_TTL, "a second"));
+        assertTrue(words.reason().contains("must be a duration"), words.line());
     }
 
     @Test

@@ -216,6 +216,29 @@ class ResolveBuildNetworkTest {
     }
 
     @Test
+    void reportsATunnelThatDisconnectsAfterARoutedBuildOnceTheRouteTtlHasPassed() throws Exception {
+        create(null, null, Bodies.gitHub("gh"), true, 30007);
+        tunnels.connect(account, 30007, "gw-1.sc.example.net");
+        assertEquals(30007, client.stub().resolveBuildNetwork(request("b1", Instant.now().plusSeconds(600),
+                ref("", "", "gh"))).getTunnelPort());
+        Instant beforeDrop = Instant.now().minusSeconds(1);
+        tunnels.disconnect(account, 30007);
+        // The route learnt before the disconnect may be reused for at most the TTL; after that it must not be.
+        Duration ttl = ConfigProvider.getConfig().getValue("secureconnect.policy.tunnel-route-ttl", Duration.class);
+        assertTrue(ttl.compareTo(Duration.ofSeconds(2)) <= 0, "the documented bound is 2 s: " + ttl);
+        Thread.sleep(ttl.toMillis() + 20);
+
+        StatusRuntimeException failure = assertThrows(StatusRuntimeException.class, () -> client.stub()
+                .resolveBuildNetwork(request("b2", Instant.now().plusSeconds(600), ref("", "", "gh"))));
+
+        assertEquals(Status.Code.FAILED_PRECONDITION, failure.getStatus().getCode());
+        assertEquals("TUNNEL_NOT_CONNECTED", GrpcFailure.reason(failure).orElseThrow());
+        assertEquals("30007", GrpcFailure.fact(failure, "port").orElseThrow());
+        Instant since = Instant.parse(GrpcFailure.fact(failure, "disconnected_since").orElseThrow());
+        assertTrue(!since.isBefore(beforeDrop) && !since.isAfter(Instant.now()), "since " + since);
+    }
+
+    @Test
     void refusesWhenTheAccountNeverConnectedATunnel() {
         create(null, null, Bodies.gitHub("gh"), true, null);
         tunnels.connect(Keys.newAccount(), 30006, "gw-1.sc.example.net");
