@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
@@ -22,9 +21,9 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * It travels as the password of the proxy URL ({@code http://build:<credential>@gateway:30001}), so it uses
  * only URL-safe characters.
  *
- * <p>Signatures are plain RFC 8032 Ed25519, so the JDK's {@code Signature.getInstance("Ed25519")} verifies them (every
- * gateway does). They are made with BouncyCastle's Ed25519 (about 15x less CPU than the JDK 17 provider); Ed25519 is
- * deterministic, so the bytes are the same as the JDK would produce for the same key and message.
+ * <p>Signatures are plain RFC 8032 Ed25519, so the JDK's {@code Signature.getInstance("Ed25519")} verifies them too.
+ * They are made and checked with BouncyCastle's Ed25519 (about 15x and 8x less CPU than the JDK 17 provider); Ed25519
+ * is deterministic, so the bytes are the same as the JDK would produce for the same key and message.
  */
 public final class BuildCredentialCodec {
 
@@ -135,15 +134,21 @@ public final class BuildCredentialCodec {
         return credential;
     }
 
+    /** X.509 SubjectPublicKeyInfo of an Ed25519 key, up to the 32 key bytes (RFC 8410). */
+    private static final byte[] ED25519_SPKI_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03,
+        0x21, 0x00};
+
+    /** Verified with BouncyCastle's RFC 8032 Ed25519 (about 8x less CPU than the JDK 17 provider). */
     private static boolean signatureMatches(PublicKey key, String signed, byte[] signature) {
-        try {
-            Signature verifier = Signature.getInstance("Ed25519");
-            verifier.initVerify(key);
-            verifier.update(signed.getBytes(StandardCharsets.US_ASCII));
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
+        byte[] encoded = key.getEncoded();
+        if (signature.length != Ed25519.SIGNATURE_SIZE || encoded == null
+                || encoded.length != ED25519_SPKI_PREFIX.length + Ed25519.PUBLIC_KEY_SIZE
+                || !Arrays.equals(encoded, 0, ED25519_SPKI_PREFIX.length, ED25519_SPKI_PREFIX, 0,
+                        ED25519_SPKI_PREFIX.length)) {
             return false;
         }
+        byte[] message = signed.getBytes(StandardCharsets.US_ASCII);
+        return Ed25519.verify(signature, 0, encoded, ED25519_SPKI_PREFIX.length, message, 0, message.length);
     }
 
     private static CredentialException malformed(String why) {

@@ -119,6 +119,38 @@ class BuildCredentialCodecTest {
     }
 
     @Test
+    void verifiesACredentialTheJdkSigned() throws Exception {
+        String unsigned = BuildCredentialCodec.sign(credential, keys.getPrivate());
+        String signedPart = unsigned.substring(0, unsigned.lastIndexOf('.'));
+        Signature jdk = Signature.getInstance("Ed25519");
+        jdk.initSign(keys.getPrivate());
+        jdk.update(signedPart.getBytes(StandardCharsets.US_ASCII));
+        String token = signedPart + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(jdk.sign());
+
+        assertEquals(credential, BuildCredentialCodec.verify(token, keys.getPublic(), NOW));
+    }
+
+    @Test
+    void refusesToVerifyWithAKeyThatIsNotEd25519() throws Exception {
+        String token = BuildCredentialCodec.sign(credential, keys.getPrivate());
+        java.security.PublicKey ec = KeyPairGenerator.getInstance("EC").generateKeyPair().getPublic();
+
+        CredentialException e = assertThrows(CredentialException.class,
+                () -> BuildCredentialCodec.verify(token, ec, NOW));
+        assertEquals(CredentialException.Reason.BAD_SIGNATURE, e.reason());
+    }
+
+    @Test
+    void refusesASignatureOfTheWrongLength() {
+        String token = BuildCredentialCodec.sign(credential, keys.getPrivate());
+        String truncated = token.substring(0, token.length() - 4);
+
+        CredentialException e = assertThrows(CredentialException.class,
+                () -> BuildCredentialCodec.verify(truncated, keys.getPublic(), NOW));
+        assertEquals(CredentialException.Reason.BAD_SIGNATURE, e.reason());
+    }
+
+    @Test
     void refusesToSignWithAKeyThatIsNotEd25519() throws Exception {
         PrivateKey ec = KeyPairGenerator.getInstance("EC").generateKeyPair().getPrivate();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
