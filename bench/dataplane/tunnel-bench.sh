@@ -179,7 +179,7 @@ plus() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%+.3f", a - b}'; }
 
 cat <<TABLE
 
-Machine: $(nproc) vCPU ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem/ {print $2}') GiB; every part on loopback; $(date -u +%F)
+Machine: $(nproc) vCPU ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem/ {print $2}') GiB; every part on loopback; $(date -u '+%F %H:%M') UTC; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)
 | figure | direct | Secure Connect (gateway + agent) | ssh -R aes128-gcm | ours / ssh |
 |---|---|---|---|---|
 | 1 GiB, one connection, MiB/s | $D_MIB | $T_MIB ($(ratio "$T_MIB" "$D_MIB")x direct) | $S_MIB ($(ratio "$S_MIB" "$D_MIB")x direct) | $(ratio "$T_MIB" "$S_MIB")x |
