@@ -51,6 +51,8 @@ public interface KeysConfig {
 
     RateLimit rateLimit();
 
+    Store store();
+
     /** The first admin key, created when the database holds no API key at all. */
     interface Bootstrap {
 
@@ -75,5 +77,25 @@ public interface KeysConfig {
 
         @WithDefault("10s")
         Duration window();
+    }
+
+    /**
+     * Cache misses of gRPC ValidateToken: they wait in a FIFO queue in memory and {@code threads} threads read them
+     * from the database, each taking up to {@code batch-max} queued misses into one query. Each thread holds one
+     * JDBC connection while it reads, so {@code threads} must stay below the datasource's pool size.
+     */
+    interface Store {
+
+        /** 1 to 64. */
+        @WithDefault("2")
+        int threads();
+
+        /** 1 to 1000. */
+        @WithDefault("64")
+        int batchMax();
+
+        /** Misses beyond this many waiting are refused at once (UNAVAILABLE, reason OVERLOADED). */
+        @WithDefault("10000")
+        int queueMax();
     }
 }

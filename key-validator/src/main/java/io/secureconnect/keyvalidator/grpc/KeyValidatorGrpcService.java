@@ -1,40 +1,41 @@
 package io.secureconnect.keyvalidator.grpc;
 
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.keyvalidator.ratelimit.FailureLimiter;
 import io.secureconnect.keyvalidator.ratelimit.GrpcCaller;
 import io.secureconnect.keyvalidator.revocation.RevocationFeed;
 import io.secureconnect.keyvalidator.validation.PermissionCatalog;
+import io.secureconnect.keyvalidator.validation.TokenLoader;
 import io.secureconnect.keyvalidator.validation.TokenStore;
 import io.secureconnect.keyvalidator.validation.TokenValidator;
 import io.secureconnect.keyvalidator.validation.UnknownPermissionException;
 import io.secureconnect.keyvalidator.validation.Validation;
-import io.secureconnect.proto.keyvalidator.v1.KeyValidator;
+import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
 import io.secureconnect.proto.keyvalidator.v1.RevocationEvent;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
 import io.secureconnect.proto.keyvalidator.v1.WatchRevocationsRequest;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import org.jboss.logging.Logger;
 
 /**
- * gRPC face of key-validator. ValidateToken answers from memory on the event loop when it can (fresh cache hit,
- * malformed token) and reads the database on a worker thread otherwise. A denial is an OK answer with a reason;
- * unknown permissions are INVALID_ARGUMENT, a caller over its failure budget RESOURCE_EXHAUSTED, and a database
- * that does not answer UNAVAILABLE (fail closed).
+ * gRPC face of key-validator, on the plain grpc-java API (no Mutiny, no context propagation per call).
+ * ValidateToken answers on the event loop when memory gives the answer (fresh cache hit, malformed token), and
+ * otherwise queues the database read to {@link TokenLoader}'s threads, which answer: the event loop never blocks
+ * and a hit never hops threads. A denial is an OK answer with a reason; unknown permissions are INVALID_ARGUMENT, a
+ * caller over its failure budget RESOURCE_EXHAUSTED, and a database that does not answer (or too many misses
+ * waiting for it) UNAVAILABLE (fail closed).
  */
 @GrpcService
-public class KeyValidatorGrpcService implements KeyValidator {
+public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBase {
 
     private static final Logger LOG = Logger.getLogger(KeyValidatorGrpcService.class);
 
@@ -48,61 +49,85 @@ public class KeyValidatorGrpcService implements KeyValidator {
     RevocationFeed feed;
 
     @Override
-    public Uni<ValidateTokenResponse> validateToken(ValidateTokenRequest request) {
+    public void validateToken(ValidateTokenRequest request, StreamObserver<ValidateTokenResponse> response) {
         String caller = GrpcCaller.current();
         OptionalLong retryAfter = limiter.retryAfterSeconds(caller);
         if (retryAfter.isPresent()) {
-            return Uni.createFrom().failure(GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED, "RATE_LIMITED",
+            response.onError(GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED, "RATE_LIMITED",
                     "too many failed validations from this caller; retry after " + retryAfter.getAsLong() + " s",
                     Map.of("retry-after", String.valueOf(retryAfter.getAsLong()))));
+            return;
         }
         TokenValidator.Check check = new TokenValidator.Check(request.getToken(),
                 List.copyOf(request.getRequiredPermissionsList()), request.getRequireAbacAll(),
                 request.getExpectedAccountId());
         try {
-            Optional<Validation> fromMemory = validator.validateFromMemory(check);
-            if (fromMemory.isPresent()) {
-                return Uni.createFrom().item(answer(fromMemory.get(), caller));
-            }
+            validator.validate(check, new Answer(caller, response));
         } catch (UnknownPermissionException e) {
-            return Uni.createFrom().failure(unknownPermission(e));
+            response.onError(unknownPermission(e));
         }
-        return Uni.createFrom().item(() -> answer(validator.validate(check), caller))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onFailure(TokenStore.StoreUnavailableException.class).transform(e -> {
-                    LOG.warnf("ValidateToken failed closed: %s", e.getMessage());
-                    return GrpcFailure.of(Status.Code.UNAVAILABLE, "DATABASE_UNAVAILABLE",
-                            "the key database did not answer; nothing is validated until it does");
-                });
+    }
+
+    /** Sends one validation (or its failure) to the caller, counting authentication failures against it. */
+    private final class Answer implements TokenValidator.Answer {
+
+        private final String caller;
+        private final StreamObserver<ValidateTokenResponse> response;
+
+        Answer(String caller, StreamObserver<ValidateTokenResponse> response) {
+            this.caller = caller;
+            this.response = response;
+        }
+
+        @Override
+        public void answer(Validation validation) {
+            if (!validation.valid() && validation.reason().isAuthenticationFailure()) {
+                limiter.failure(caller);
+            }
+            response.onNext(ProtoMapper.response(validation));
+            response.onCompleted();
+        }
+
+        @Override
+        public void failed(RuntimeException failure) {
+            if (failure instanceof TokenLoader.OverloadedException) {
+                LOG.warnf("ValidateToken refused: %s", failure.getMessage());
+                response.onError(GrpcFailure.of(Status.Code.UNAVAILABLE, "OVERLOADED",
+                        "too many validations are waiting for the key database; retry"));
+            } else if (failure instanceof TokenStore.StoreUnavailableException) {
+                LOG.warnf("ValidateToken failed closed: %s", failure.getMessage());
+                response.onError(GrpcFailure.of(Status.Code.UNAVAILABLE, "DATABASE_UNAVAILABLE",
+                        "the key database did not answer; nothing is validated until it does"));
+            } else {
+                LOG.warnf("ValidateToken failed: %s", failure.getMessage());
+                response.onError(Status.INTERNAL.withDescription("validation failed").asRuntimeException());
+            }
+        }
     }
 
     @Override
-    public Multi<RevocationEvent> watchRevocations(WatchRevocationsRequest request) {
-        return Multi.createFrom().emitter(emitter -> {
-            RevocationWatch watch = new RevocationWatch(emitter);
-            AutoCloseable subscription = feed.subscribe(watch::live);
-            emitter.onTermination(() -> close(subscription));
-            if (!request.hasSince()) {
-                watch.replayed(List.of());
-                return;
-            }
-            Infrastructure.getDefaultWorkerPool().execute(() -> {
-                try {
-                    watch.replayed(feed.replay(ProtoMapper.instant(request.getSince())));
-                } catch (RuntimeException e) {
-                    LOG.warnf("WatchRevocations replay failed: %s", e.getMessage());
-                    emitter.fail(GrpcFailure.of(Status.Code.UNAVAILABLE, "DATABASE_UNAVAILABLE",
-                            "cannot replay revocation events now; retry"));
-                }
-            });
-        }, BackPressureStrategy.BUFFER);
-    }
-
-    private ValidateTokenResponse answer(Validation validation, String caller) {
-        if (!validation.valid() && validation.reason().isAuthenticationFailure()) {
-            limiter.failure(caller);
+    public void watchRevocations(WatchRevocationsRequest request, StreamObserver<RevocationEvent> observer) {
+        ServerCallStreamObserver<RevocationEvent> events = (ServerCallStreamObserver<RevocationEvent>) observer;
+        RevocationWatch watch = new RevocationWatch(events);
+        AutoCloseable subscription = feed.subscribe(watch::live);
+        events.setOnCancelHandler(() -> {
+            watch.close();
+            close(subscription);
+        });
+        if (!request.hasSince()) {
+            watch.replayed(List.of());
+            return;
         }
-        return ProtoMapper.response(validation);
+        Infrastructure.getDefaultWorkerPool().execute(() -> {
+            try {
+                watch.replayed(feed.replay(ProtoMapper.instant(request.getSince())));
+            } catch (RuntimeException e) {
+                LOG.warnf("WatchRevocations replay failed: %s", e.getMessage());
+                close(subscription);
+                watch.fail(GrpcFailure.of(Status.Code.UNAVAILABLE, "DATABASE_UNAVAILABLE",
+                        "cannot replay revocation events now; retry"));
+            }
+        });
     }
 
     private static RuntimeException unknownPermission(UnknownPermissionException e) {

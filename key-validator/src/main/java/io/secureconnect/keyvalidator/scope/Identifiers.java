@@ -17,7 +17,26 @@ public final class Identifiers {
         return isValid(value) ? value : "<invalid identifier>";
     }
 
+    /** Same as matching {@link #PATTERN}, without a regex (it runs on every token validation). */
     public static boolean isValid(String value) {
+        if (value == null || value.isEmpty() || value.length() > 128) {
+            return false;
+        }
+        char first = value.charAt(0);
+        if (!(first == '_' || (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z'))) {
+            return false;
+        }
+        for (int i = 1; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The regex form, kept to cross-check {@link #isValid} in tests. */
+    static boolean matchesPattern(String value) {
         return value != null && COMPILED.matcher(value).matches();
     }
 }

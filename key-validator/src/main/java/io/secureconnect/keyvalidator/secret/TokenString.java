@@ -5,7 +5,6 @@ import io.secureconnect.keyvalidator.scope.Identifiers;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A token as users hold it: {@code pat.<accountId>.<tokenId>.<secret>} for USER keys, {@code sat.} for
@@ -17,8 +16,9 @@ public final class TokenString {
     public static final int MAX_LENGTH = 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-    private static final Pattern TOKEN_ID = Pattern.compile("^[A-Za-z0-9_-]{22}$");
-    private static final Pattern SECRET = Pattern.compile("^[A-Za-z0-9_-]{43}$");
+    /** Lengths of the base64url (unpadded) token id (16 bytes) and secret (32 bytes). */
+    private static final int TOKEN_ID_LENGTH = 22;
+    private static final int SECRET_LENGTH = 43;
 
     private final ApiKeyType type;
     private final String accountId;
@@ -48,20 +48,34 @@ public final class TokenString {
                 return Optional.empty();
             }
         }
-        String[] parts = value.split("\\.", -1);
-        if (parts.length != 4) {
+        int first = value.indexOf('.');
+        int second = first < 0 ? -1 : value.indexOf('.', first + 1);
+        int third = second < 0 ? -1 : value.indexOf('.', second + 1);
+        if (third < 0 || value.indexOf('.', third + 1) >= 0) {
             return Optional.empty();
         }
-        ApiKeyType type = switch (parts[0]) {
-            case "pat" -> ApiKeyType.USER;
-            case "sat" -> ApiKeyType.SERVICE_ACCOUNT;
-            default -> null;
-        };
-        if (type == null || !Identifiers.isValid(parts[1]) || !TOKEN_ID.matcher(parts[2]).matches()
-                || !SECRET.matcher(parts[3]).matches()) {
+        ApiKeyType type = first != 3 ? null
+                : value.startsWith("pat") ? ApiKeyType.USER : value.startsWith("sat") ? ApiKeyType.SERVICE_ACCOUNT : null;
+        String accountId = value.substring(first + 1, second);
+        if (type == null || !Identifiers.isValid(accountId) || !isBase64Url(value, second + 1, third, TOKEN_ID_LENGTH)
+                || !isBase64Url(value, third + 1, value.length(), SECRET_LENGTH)) {
             return Optional.empty();
         }
-        return Optional.of(new TokenString(type, parts[1], parts[2], parts[3]));
+        return Optional.of(new TokenString(type, accountId, value.substring(second + 1, third), value.substring(third + 1)));
+    }
+
+    /** True when value[from, to) is exactly {@code length} base64url characters (no padding). */
+    private static boolean isBase64Url(String value, int from, int to, int length) {
+        if (to - from != length) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = value.charAt(i);
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public ApiKeyType type() {

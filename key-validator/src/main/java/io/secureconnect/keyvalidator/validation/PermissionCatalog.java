@@ -1,7 +1,9 @@
 package io.secureconnect.keyvalidator.validation;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -20,6 +22,11 @@ public class PermissionCatalog {
     AgroalDataSource dataSource;
 
     private volatile Map<String, String> resourceTypeByPermission;
+
+    /** Read at start-up, so that no ValidateToken on the event loop is the one that reads it. */
+    void start(@Observes StartupEvent event) {
+        permissions();
+    }
 
     public boolean isKnown(String permission) {
         return permissions().containsKey(permission);

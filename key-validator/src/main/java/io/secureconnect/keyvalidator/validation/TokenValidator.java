@@ -11,7 +11,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * "Is this token valid, whose is it, and may it do X?" The one code path behind gRPC ValidateToken, the REST
@@ -42,40 +41,69 @@ public class TokenValidator {
     @Inject
     LastUsedRecorder lastUsed;
 
+    @Inject
+    TokenLoader loader;
+
+    /** Where {@link #validate(Check, Answer)} delivers: on the calling thread or on a store thread. */
+    public interface Answer {
+        void answer(Validation validation);
+
+        /** The database did not answer ({@link TokenStore.StoreUnavailableException}) or too many misses wait. */
+        void failed(RuntimeException failure);
+    }
+
     /** What to check. {@code expectedAccountId} may be empty. */
     public record Check(String token, List<String> requiredPermissions, boolean requireAbacAll, String expectedAccountId) {
     }
 
-    /** The answer, reading the database when the cache cannot answer (blocking). */
+    /** The answer, reading the database (one query) when the cache cannot answer: blocking, for worker threads. */
     public Validation validate(Check check) {
-        return validate(check, true).orElseThrow();
-    }
-
-    /** The answer if memory alone gives it (parse errors, fresh cache hits); empty when the database is needed. */
-    public Optional<Validation> validateFromMemory(Check check) {
-        return validate(check, false);
-    }
-
-    private Optional<Validation> validate(Check check, boolean mayReadDatabase) {
         List<String> required = knownPermissions(check.requiredPermissions());
         Optional<TokenString> parsed = TokenString.parse(check.token());
         if (parsed.isEmpty()) {
-            return Optional.of(Validation.denied(DenialReason.MALFORMED, null,
-                    "the token is malformed: expected pat.<accountId>.<tokenId>.<secret> or sat.<...>"));
+            return malformed();
         }
         TokenString token = parsed.get();
         TokenRecord record = poller.isFresh() ? cache.get(token.tokenId()) : null;
         if (record == null) {
-            if (!mayReadDatabase) {
-                return Optional.empty();
-            }
             long generation = cache.generation();
             record = store.find(token.tokenId()).orElse(null);
             if (record != null) {
                 cache.put(record, generation);
             }
         }
-        return Optional.of(evaluate(token, record, required, check, Instant.now()));
+        return evaluate(token, record, required, check, Instant.now());
+    }
+
+    /**
+     * The answer without blocking: at once when memory gives it, otherwise after the token is read on a store thread
+     * ({@link TokenLoader}, batched with other misses). Unknown permissions throw here, before anything is read.
+     */
+    public void validate(Check check, Answer answer) {
+        List<String> required = knownPermissions(check.requiredPermissions());
+        Optional<TokenString> parsed = TokenString.parse(check.token());
+        if (parsed.isEmpty()) {
+            answer.answer(malformed());
+            return;
+        }
+        TokenString token = parsed.get();
+        TokenRecord cached = poller.isFresh() ? cache.get(token.tokenId()) : null;
+        if (cached != null) {
+            answer.answer(evaluate(token, cached, required, check, Instant.now()));
+            return;
+        }
+        loader.load(token.tokenId(), (record, failure) -> {
+            if (failure != null) {
+                answer.failed(failure);
+            } else {
+                answer.answer(evaluate(token, record, required, check, Instant.now()));
+            }
+        });
+    }
+
+    private static Validation malformed() {
+        return Validation.denied(DenialReason.MALFORMED, null,
+                "the token is malformed: expected pat.<accountId>.<tokenId>.<secret> or sat.<...>");
     }
 
     private Validation evaluate(TokenString token, TokenRecord record, List<String> required, Check check, Instant now) {
@@ -97,40 +125,43 @@ public class TokenValidator {
         if (expected != null && !expected.isEmpty() && !expected.equals(record.keyScope().accountId())) {
             return Validation.denied(DenialReason.WRONG_ACCOUNT, record, "the token belongs to another account");
         }
-        Set<String> granted = new TreeSet<>();
-        Set<String> grantedOverAll = new TreeSet<>();
-        boolean anyAll = false;
-        for (Grant grant : record.grants()) {
-            if (grant.scope().contains(record.keyScope())) {
-                granted.addAll(grant.permissions());
-                if (grant.includeAllResources()) {
-                    grantedOverAll.addAll(grant.permissions());
-                    anyAll = true;
-                }
-            }
-        }
-        List<String> missing = required.stream().filter(permission -> !granted.contains(permission)).toList();
+        EffectivePermissions effective = record.effective();
+        List<String> missing = missing(required, effective.grantedSet());
         if (!missing.isEmpty()) {
-            return new Validation(false, DenialReason.MISSING_PERMISSION, record, List.copyOf(granted), missing, false,
+            return new Validation(false, DenialReason.MISSING_PERMISSION, record, effective.granted(), missing, false,
                     null, "the token lacks " + String.join(", ", missing));
         }
-        boolean abacAll = required.isEmpty() ? anyAll : grantedOverAll.containsAll(required);
+        boolean abacAll = required.isEmpty() ? effective.anyAll() : effective.grantedOverAll().containsAll(required);
         if (check.requireAbacAll() && !abacAll) {
-            return new Validation(false, DenialReason.ABAC_SCOPE_TOO_NARROW, record, List.copyOf(granted), List.of(),
+            return new Validation(false, DenialReason.ABAC_SCOPE_TOO_NARROW, record, effective.granted(), List.of(),
                     false, null, "the token's resource group does not cover every resource (ABAC All)");
         }
         lastUsed.record(record.tokenId(), now);
-        return new Validation(true, null, record, List.copyOf(granted), List.of(), abacAll, record.endsAt(), "");
+        return new Validation(true, null, record, effective.granted(), List.of(), abacAll, record.endsAt(), "");
+    }
+
+    private static List<String> missing(List<String> required, Set<String> granted) {
+        List<String> missing = List.of();
+        for (String permission : required) {
+            if (!granted.contains(permission)) {
+                if (missing.isEmpty()) {
+                    missing = new ArrayList<>();
+                }
+                missing.add(permission);
+            }
+        }
+        return missing;
     }
 
     private List<String> knownPermissions(List<String> permissions) {
-        Set<String> unique = new LinkedHashSet<>();
-        for (String permission : permissions == null ? List.<String>of() : permissions) {
+        if (permissions == null || permissions.isEmpty()) {
+            return List.of();
+        }
+        for (String permission : permissions) {
             if (!catalog.isKnown(permission)) {
                 throw new UnknownPermissionException(permission);
             }
-            unique.add(permission);
         }
-        return new ArrayList<>(unique);
+        return permissions.size() == 1 ? List.of(permissions.get(0)) : List.copyOf(new LinkedHashSet<>(permissions));
     }
 }

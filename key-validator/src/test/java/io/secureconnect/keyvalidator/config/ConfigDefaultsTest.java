@@ -33,6 +33,9 @@ class ConfigDefaultsTest {
         assertEquals(Duration.ofDays(90), keys.bootstrap().tokenLifetime());
         assertEquals(20, keys.rateLimit().maxFailures());
         assertEquals(Duration.ofSeconds(10), keys.rateLimit().window());
+        assertEquals(2, keys.store().threads());
+        assertEquals(64, keys.store().batchMax());
+        assertEquals(10_000, keys.store().queueMax());
     }
 
     @Test
