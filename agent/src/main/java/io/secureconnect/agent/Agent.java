@@ -47,7 +47,7 @@ public final class Agent implements AutoCloseable {
         this.identity = AgentIdentity.ofThisProcess();
         this.linkThread = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("agent-link", true));
         this.dnsThreads = Executors.newCachedThreadPool(new DefaultThreadFactory("agent-dial", true));
-        this.plane = new DataPlane(0);
+        this.plane = new DataPlane(Runtime.getRuntime().availableProcessors());
         this.connections = new OpenConnections();
         TrustAnchors trust = TrustAnchors.load(settings.gatewayCa());
         GatewayDataConnector gateway = new GatewayDataConnector(plane, trust, settings.httpsProxy());
@@ -56,7 +56,7 @@ public final class Agent implements AutoCloseable {
         TunnelLink[] self = new TunnelLink[1];
         Dialer dialer = new Dialer(settings.allow(), resolver, dnsThreads, plane, gateway, splicer,
                 () -> self[0].draining());
-        this.link = new TunnelLink(settings, identity, new GatewayChannels(settings, trust, linkThread,
+        this.link = new TunnelLink(settings, identity, new GatewayChannels(settings, trust, plane,
                 "secureconnect-agent/" + identity.version()), dialer, connections, Backoff.standard(), linkThread,
                 onGiveUp);
         self[0] = link;

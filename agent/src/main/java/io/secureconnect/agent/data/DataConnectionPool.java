@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.secureconnect.agent.config.HostPort;
 import io.secureconnect.proto.tunnel.v1.DataPool;
@@ -59,7 +60,7 @@ public final class DataConnectionPool {
     }
 
     public void start() {
-        refill();
+        refill(null);
     }
 
     /**
@@ -67,14 +68,24 @@ public final class DataConnectionPool {
      * gateway: call {@link #claim} on its event loop, then write its assigning preamble.
      */
     public Channel take() {
-        Channel channel;
-        while ((channel = idle.pollFirst()) != null) {
-            if (channel.isActive()) {
-                refill();
+        EventLoop here = plane.currentLoop();
+        Channel channel = here == null ? null : takeOn(here);
+        while (channel == null && (channel = idle.pollFirst()) != null) {
+            if (!channel.isActive()) {
+                channel = null;
+            }
+        }
+        refill(here);
+        return channel;
+    }
+
+    /** A parked connection on that loop (so the dial needs no thread hop), or null. */
+    private Channel takeOn(EventLoop loop) {
+        for (Channel channel : idle) {
+            if (channel.eventLoop() == loop && channel.isActive() && idle.remove(channel)) {
                 return channel;
             }
         }
-        refill();
         return null;
     }
 
@@ -100,18 +111,20 @@ public final class DataConnectionPool {
         }
     }
 
-    private void refill() {
+    /** Opens what the pool lacks; on {@code loop} when given (where dials come from), spread over the loops if not. */
+    private void refill(EventLoop loop) {
         while (!closed && System.nanoTime() - retryAtNanos >= 0) {
             int wanted = size - idle.size() - opening.get();
             if (wanted <= 0) {
                 return;
             }
             opening.incrementAndGet();
-            blocking.execute(this::openOne);
+            EventLoop on = loop == null ? plane.nextLoop() : loop;
+            blocking.execute(() -> openOne(on));
         }
     }
 
-    private void openOne() {
+    private void openOne(EventLoop loop) {
         GatewayDataConnector.Route route;
         try {
             route = connector.route(endpoint);
@@ -119,7 +132,7 @@ public final class DataConnectionPool {
             failed(e);
             return;
         }
-        connector.open(plane.nextLoop(), route).addListener(opened -> {
+        connector.open(loop, route).addListener(opened -> {
             if (!opened.isSuccess()) {
                 failed(opened.cause());
                 return;
@@ -157,14 +170,14 @@ public final class DataConnectionPool {
         retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
         opening.decrementAndGet();
         LOG.debugf("cannot park a data connection at %s (retrying in %d ms): %s", endpoint, delay, cause.toString());
-        plane.nextLoop().schedule(this::refill, delay, TimeUnit.MILLISECONDS);
+        plane.nextLoop().schedule(() -> refill(null), delay, TimeUnit.MILLISECONDS);
     }
 
     /** Still parked after most of the gateway's idle allowance: replaced by a fresh one. */
     private void retire(Channel channel) {
         if (idle.remove(channel)) {
             channel.close();
-            refill();
+            refill(channel.eventLoop());
         }
     }
 
@@ -179,7 +192,7 @@ public final class DataConnectionPool {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (idle.remove(ctx.channel())) {
-                refill();
+                refill(ctx.channel().eventLoop());
             }
             ctx.fireChannelInactive();
         }

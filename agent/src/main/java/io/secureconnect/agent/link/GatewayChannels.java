@@ -7,10 +7,10 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.secureconnect.agent.config.AgentSettings;
 import io.secureconnect.agent.config.ProxySettings;
+import io.secureconnect.agent.data.DataPlane;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import io.netty.handler.ssl.SslContext;
@@ -26,14 +26,18 @@ public final class GatewayChannels implements Supplier<ManagedChannel> {
 
     private final AgentSettings settings;
     private final SslContext sslContext;
-    private final Executor executor;
+    private final DataPlane plane;
     private final String userAgent;
 
-    public GatewayChannels(AgentSettings settings, TrustAnchors trust, Executor executor, String userAgent)
+    /**
+     * @param plane its loops carry the control channel too, and its callbacks run there directly (see
+     *              {@link TunnelLink}: a DialRequest starts on a relay thread, everything else moves to the link thread)
+     */
+    public GatewayChannels(AgentSettings settings, TrustAnchors trust, DataPlane plane, String userAgent)
             throws SSLException {
         this.settings = settings;
         this.sslContext = GrpcSslContexts.forClient().trustManager(trust).build();
-        this.executor = executor;
+        this.plane = plane;
         this.userAgent = userAgent;
     }
 
@@ -41,7 +45,9 @@ public final class GatewayChannels implements Supplier<ManagedChannel> {
     public ManagedChannel get() {
         return NettyChannelBuilder.forAddress(settings.remoteServer().host(), settings.remoteServer().port())
                 .sslContext(sslContext)
-                .executor(executor)
+                .eventLoopGroup(plane.group())
+                .channelType(plane.channelType())
+                .directExecutor()
                 .userAgent(userAgent)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .proxyDetector(settings.httpsProxy().<ProxyDetector>map(HttpsProxy::new).orElse(target -> null))

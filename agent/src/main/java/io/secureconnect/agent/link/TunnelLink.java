@@ -30,8 +30,9 @@ import org.jboss.logging.Logger;
 /**
  * The control channel: connects to the gateway, says Hello, keeps the stream alive with heartbeats, answers
  * DialRequests through the {@link Dialer}, and reconnects with backoff when the stream ends, until a Goodbye
- * (or a status) says reconnecting cannot help. All state lives on one thread: the executor given, which is also
- * the gRPC callback executor.
+ * (or a status) says reconnecting cannot help. All state lives on one thread, the executor given; gRPC calls back
+ * on its own (relay) thread, which starts a DialRequest of a welcomed stream at once (no hop before the dial) and
+ * hands everything else to that executor, in order.
  */
 public final class TunnelLink {
 
@@ -100,9 +101,9 @@ public final class TunnelLink {
         final ManagedChannel channel;
         ClientCallStreamObserver<AgentMessage> requests;
         volatile Welcome welcome;
-        Dialer.Tunnel tunnel;
+        volatile Dialer.Tunnel tunnel;
         long connectedAt;
-        long lastHeard = System.nanoTime();
+        volatile long lastHeard = System.nanoTime();
         long sequence;
         Goodbye goodbye;
         volatile boolean over;
@@ -119,6 +120,15 @@ public final class TunnelLink {
 
         @Override
         public void onNext(GatewayMessage message) {
+            if (message.getKindCase() == GatewayMessage.KindCase.DIAL_REQUEST && tunnel != null && !over) {
+                lastHeard = System.nanoTime();
+                dial(this, message.getDialRequest());
+                return;
+            }
+            executor.execute(() -> handle(message));
+        }
+
+        private void handle(GatewayMessage message) {
             if (over) {
                 return;
             }
@@ -134,12 +144,12 @@ public final class TunnelLink {
 
         @Override
         public void onError(Throwable error) {
-            ended(this, Reasons.of(error, redactor), Status.fromThrowable(error).getCode());
+            executor.execute(() -> ended(this, Reasons.of(error, redactor), Status.fromThrowable(error).getCode()));
         }
 
         @Override
         public void onCompleted() {
-            ended(this, "the gateway closed the stream", Status.Code.OK);
+            executor.execute(() -> ended(this, "the gateway closed the stream", Status.Code.OK));
         }
     }
 
@@ -203,13 +213,18 @@ public final class TunnelLink {
             LOG.warnf("ignoring DialRequest %s that came before Welcome", request.getConnectionId());
             return;
         }
-        dialer.dial(request, session.tunnel).whenComplete((failure, error) -> executor.execute(() -> {
-            if (error != null) {
-                LOG.warnf("connection %s: dial failed unexpectedly: %s", request.getConnectionId(), error);
-                return;
+        dialer.dial(request, session.tunnel).whenComplete((failure, error) -> {
+            if (error == null && failure.isEmpty()) {
+                return; // the data connection told the gateway
             }
-            failure.ifPresent(result -> send(session, AgentMessage.newBuilder().setDialResult(result).build()));
-        }));
+            executor.execute(() -> {
+                if (error != null) {
+                    LOG.warnf("connection %s: dial failed unexpectedly: %s", request.getConnectionId(), error);
+                    return;
+                }
+                failure.ifPresent(result -> send(session, AgentMessage.newBuilder().setDialResult(result).build()));
+            });
+        });
     }
 
     private void saidGoodbye(Session session, Goodbye goodbye) {
