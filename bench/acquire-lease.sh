@@ -3,7 +3,9 @@
 # succeeds; a registered gateway kept alive), p50/p99, two ways: closed loop (acquire, release, again) and bursts
 # (all 100 at the same instant, once each, 20 times: a reconnect storm); then RenewLease throughput with the same requesters each
 # holding one lease. Baseline in the same run: a single-row INSERT ... ON CONFLICT DO UPDATE on the same PostgreSQL
-# by 100 requesters over a 20-connection JDBC pool (the service's pool size).
+# by 100 requesters over a 20-connection JDBC pool (the service's pool size); and the registry's own SQL without the
+# service (lease_acquire for port 0, then the release statement, same requesters and pool, on the registry's database).
+# (c) AcquireLease at a fixed rate (BENCH_ACQUIRE_RATE, default 200/s) spread over the requesters, open loop.
 #   bench/acquire-lease.sh        (BENCH_WARMUP=10 BENCH_DURATION=20 BENCH_REQUESTERS=100 BENCH_CHANNELS=4)
 # AcquireLease needs no key-validator (the registry's key-validator client serves REST and frp only): it is
 # pointed at a closed port. Everything started here is stopped on exit; the databases are dropped.
@@ -12,6 +14,7 @@ WARMUP=${BENCH_WARMUP:-10}
 DURATION=${BENCH_DURATION:-20}
 REQUESTERS=${BENCH_REQUESTERS:-100}
 CHANNELS=${BENCH_CHANNELS:-4}
+ACQUIRE_RATE=${BENCH_ACQUIRE_RATE:-200}
 RESULTS=$WORK/results.tsv
 
 bench_require_jars tunnel-registry
@@ -27,11 +30,12 @@ start_service registry tunnel-registry "$port" "$db" \
 wait_ready registry "http://127.0.0.1:$port/q/health/ready"
 
 echo "  load average before: $(cut -d" " -f1-3 /proc/loadavg)"
-bench_java AcquireLeaseBench --registry="127.0.0.1:$port" --requesters="$REQUESTERS" --channels="$CHANNELS" \
+bench_java AcquireLeaseBench --registry="127.0.0.1:$port" --requesters="$REQUESTERS" --channels="$CHANNELS" --acquire-rate="$ACQUIRE_RATE" \
   --warmup="$WARMUP" --duration="$DURATION" --pids="$PID_registry" --out="$RESULTS" \
-  --baseline-jdbc-url="jdbc:postgresql://127.0.0.1:5432/$baseline_db?user=postgres"
+  --baseline-jdbc-url="jdbc:postgresql://127.0.0.1:5432/$baseline_db?user=postgres" \
+  --registry-jdbc-url="jdbc:postgresql://127.0.0.1:5432/$db?user=postgres"
 echo "  leases in the registry database: $(psql -h 127.0.0.1 -U postgres -d "$db" -Atqc "select count(*) || ' rows, ' || coalesce(max(epoch), 0) || ' max epoch' from lease" 2>/dev/null || true)"
 
 bench_java Report --in="$RESULTS" \
-  --compare="AcquireLease (then release)|baseline JDBC upsert (pool 20),RenewLease|baseline JDBC upsert (pool 20)" \
-  --targets="AcquireLease (then release):p99<=20,AcquireLease bursts of $REQUESTERS:p99<=20,RenewLease:rate>=3000"
+  --compare="AcquireLease (then release)|baseline JDBC upsert (pool 20),AcquireLease (then release)|SQL floor: lease_acquire (pool 20),RenewLease|baseline JDBC upsert (pool 20)" \
+  --targets="AcquireLease (then release):p99<=20,AcquireLease bursts of $REQUESTERS:p99<=20,AcquireLease @$ACQUIRE_RATE/s:p99<=20,RenewLease:rate>=3000"

@@ -21,8 +21,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * tunnel-registry leases with {@code --requesters} (default 100) concurrent requesters, each its own account and
  * API key so that every grant succeeds: (1) acquire (port 0: lowest free port) then release, closed loop, latency
  * of the acquire alone; (1b) bursts: all requesters at the same instant, once each (a reconnect storm);
+ * (1c) with {@code --acquire-rate}: acquisitions at that fixed rate spread over the requesters ({@link PacedAcquire});
  * (2) each requester holds one lease and renews it with traffic counters as fast as it can.
- * Then the baseline on the same PostgreSQL ({@link UpsertBaseline}).
+ * Then the baseline on the same PostgreSQL ({@link UpsertBaseline}), and with {@code --registry-jdbc-url} the
+ * registry's own SQL without the service ({@link LeaseSqlFloor}).
  */
 public final class AcquireLeaseBench {
 
@@ -56,6 +58,16 @@ public final class AcquireLeaseBench {
 
             burst(stubs, args.integer("bursts", 20)).report(out);
 
+            int rate = args.integer("acquire-rate", 0);
+            if (rate > 0) {
+                List<TunnelRegistryGrpc.TunnelRegistryStub> async = new ArrayList<>();
+                for (int i = 0; i < requesters; i++) {
+                    async.add(TunnelRegistryGrpc.newStub(channels.get(i)));
+                }
+                PacedAcquire.run(async, AcquireLeaseBench::acquire, GatewayKeeper.GATEWAY_ID, rate, warmup, duration,
+                        out).report(out);
+            }
+
             List<Lease> held = new ArrayList<>();
             for (int i = 0; i < requesters; i++) {
                 held.add(stubs.get(i).acquireLease(acquire(i)).getLease());
@@ -72,6 +84,10 @@ public final class AcquireLeaseBench {
         }
         CpuProbe.services(""); // no service in the baseline
         UpsertBaseline.run(args.get("baseline-jdbc-url"), requesters, args.integer("pool", 20), warmup, duration, out);
+        String registryDb = args.get("registry-jdbc-url", null);
+        if (registryDb != null) {
+            LeaseSqlFloor.run(registryDb, requesters, args.integer("pool", 20), warmup, duration, out);
+        }
     }
 
     /**

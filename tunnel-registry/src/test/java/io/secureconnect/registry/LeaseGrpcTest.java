@@ -213,6 +213,21 @@ class LeaseGrpcTest {
     }
 
     @Test
+    void aReleaseRepeatedAfterThePortWasGrantedAgainIsStillIdempotent() {
+        String account = account();
+        String gw = gateway();
+        Lease lease = acquire(account, 30017, "key1", gw).getLease();
+        assertTrue(release(account, 30017, lease.getEpoch(), gw));
+        Lease next = acquire(account, 30017, "key2", gw).getLease();
+        // e.g. the first answer was lost when a replica died, and the gateway repeats the release on another one
+        assertFalse(release(account, 30017, lease.getEpoch(), gw));
+        assertEquals("LIVE " + next.getEpoch(), stringOf("SELECT state || ' ' || epoch FROM lease"
+                + " WHERE account_id = ? AND port = 30017", account), "the new holder keeps the port");
+        // another gateway never released that epoch: for it, the lease is lost
+        fails(Status.Code.FAILED_PRECONDITION, "LEASE_LOST", () -> release(account, 30017, lease.getEpoch(), gateway()));
+    }
+
+    @Test
     void refusesAReleaseWithAStaleEpoch() {
         String account = account();
         String gw = gateway();

@@ -30,7 +30,10 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.time.Instant;
 
-/** The gRPC face of the registry for gateways and connector-policy; the work is in the feature services. */
+/**
+ * The gRPC face of the registry for gateways and connector-policy; the work is in the feature services. The lease
+ * calls gateways make at high rates run on {@link DatabaseWorkers}; the others on the worker pool ({@code @Blocking}).
+ */
 @GrpcService
 public class TunnelRegistryGrpcService implements TunnelRegistry {
 
@@ -51,6 +54,9 @@ public class TunnelRegistryGrpcService implements TunnelRegistry {
 
     @Inject
     RegistryConfig config;
+
+    @Inject
+    DatabaseWorkers workers;
 
     @Override
     @Blocking
@@ -74,21 +80,19 @@ public class TunnelRegistryGrpcService implements TunnelRegistry {
     }
 
     @Override
-    @Blocking
     public Uni<AcquireLeaseResponse> acquireLease(AcquireLeaseRequest request) {
-        return Uni.createFrom().item(() -> GrpcCalls.call("AcquireLease", () -> {
+        return workers.call("AcquireLease", () -> {
             Grant grant = leases.acquire(new AcquireCommand(request.getAccountId(), request.getPort(),
                     request.getApiKeyId(), request.getGatewayId(), request.getAgentId(), request.getAgentHost(),
                     request.getAgentVersion(), false));
             return AcquireLeaseResponse.newBuilder().setLease(ProtoMapping.lease(grant.lease()))
                     .setResumed(grant.resumed()).build();
-        }));
+        });
     }
 
     @Override
-    @Blocking
     public Uni<RenewLeaseResponse> renewLease(RenewLeaseRequest request) {
-        return Uni.createFrom().item(() -> GrpcCalls.call("RenewLease", () -> {
+        return workers.call("RenewLease", () -> {
             Long bytesIn = request.hasCounters() ? request.getCounters().getBytesIn() : null;
             Long bytesOut = request.hasCounters() ? request.getCounters().getBytesOut() : null;
             Instant expiresAt = leases.renew(new RenewCommand(request.getAccountId(), request.getPort(),
@@ -98,15 +102,14 @@ public class TunnelRegistryGrpcService implements TunnelRegistry {
                 response.setExpiresAt(ProtoMapping.timestamp(expiresAt));
             }
             return response.build();
-        }));
+        });
     }
 
     @Override
-    @Blocking
     public Uni<ReleaseLeaseResponse> releaseLease(ReleaseLeaseRequest request) {
-        return Uni.createFrom().item(() -> GrpcCalls.call("ReleaseLease", () -> ReleaseLeaseResponse.newBuilder()
+        return workers.call("ReleaseLease", () -> ReleaseLeaseResponse.newBuilder()
                 .setReleased(leases.release(request.getAccountId(), request.getPort(), request.getEpoch(),
-                        request.getGatewayId())).build()));
+                        request.getGatewayId())).build());
     }
 
     @Override
