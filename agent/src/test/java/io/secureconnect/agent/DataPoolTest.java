@@ -1,6 +1,7 @@
 package io.secureconnect.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -18,6 +19,10 @@ import io.secureconnect.agent.support.Origin;
 import io.secureconnect.agent.support.TestPki;
 import io.secureconnect.proto.tunnel.v1.AgentMessage;
 import io.secureconnect.proto.tunnel.v1.DataPool;
+import io.secureconnect.proto.tunnel.v1.DialRequest;
+import io.secureconnect.proto.tunnel.v1.DialResult;
+import io.secureconnect.proto.tunnel.v1.DialStatus;
+import java.io.DataOutputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -121,22 +126,21 @@ class DataPoolTest {
     }
 
     @Test
-    void aDialIsAssignedToAParkedConnectionAndThePoolIsRefilled() throws Exception {
+    void aDialTheGatewayWritesOnAParkedConnectionIsAnsweredOnItAndThePoolIsRefilled() throws Exception {
         FakeGateway.Session session = welcomed(pool(1, Duration.ofMinutes(2)));
         DataEndpoint.Connection parked = gateway.data().nextParked(WAIT);
         assertNotNull(parked);
-
         byte[] ticket = new byte[16];
         new java.security.SecureRandom().nextBytes(ticket);
-        session.dial("conn-1", "127.0.0.1", origin.port(), ticket, Duration.ofSeconds(5));
+
+        writeFrame(parked.socket(), dialRequest("conn-1", "127.0.0.1", origin.port(), ticket).toByteArray());
 
         DataEndpoint.Connection assigned = gateway.data().next(WAIT);
         assertNotNull(assigned);
-        assertSame(parked.socket(), assigned.socket(), "the dial used the parked connection");
+        assertSame(parked.socket(), assigned.socket(), "the answer came on the parked connection");
         assertEquals("conn-1", assigned.preamble().getConnectionId());
         assertEquals(ByteString.copyFrom(ticket), assigned.preamble().getTicket());
-        assertTrue(!assigned.preamble().getPark());
-        assertTrue(!parked.ended().isDone());
+        assertFalse(assigned.preamble().getPark());
         try (Socket socket = assigned.socket()) {
             OutputStream out = socket.getOutputStream();
             out.write("GET /blob HTTP/1.1\r\nHost: private.test\r\nConnection: close\r\n\r\n"
@@ -145,7 +149,54 @@ class DataPoolTest {
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             assertTrue(response.startsWith("HTTP/1.1 200"), response);
         }
-        assertNotNull(gateway.data().nextParked(WAIT), "a new connection replaced the one taken");
+        assertNotNull(gateway.data().nextParked(WAIT), "a new connection replaced the one assigned");
+        assertNull(session.poll(AgentMessage.KindCase.DIAL_RESULT, Duration.ofMillis(200)),
+                "success is told by the data connection");
+    }
+
+    @Test
+    void aDialOnTheControlStreamGetsANewConnectionAndLeavesTheParkedOneAlone() throws Exception {
+        FakeGateway.Session session = welcomed(pool(1, Duration.ofMinutes(2)));
+        DataEndpoint.Connection parked = gateway.data().nextParked(WAIT);
+        assertNotNull(parked);
+
+        session.dial("conn-2", "127.0.0.1", origin.port(), new byte[16], Duration.ofSeconds(5));
+
+        DataEndpoint.Connection fresh = gateway.data().next(WAIT);
+        assertNotNull(fresh);
+        assertNull(fresh.parking(), "a new connection, not a parked one");
+        assertEquals("conn-2", fresh.preamble().getConnectionId());
+        fresh.socket().close();
+        assertFalse(parked.ended().isDone(), "the parked connection still waits");
+    }
+
+    @Test
+    void aFailedDialOnAParkedConnectionIsToldOnTheControlStreamAndClosesIt() throws Exception {
+        FakeGateway.Session session = welcomed(pool(1, Duration.ofMinutes(2)));
+        DataEndpoint.Connection parked = gateway.data().nextParked(WAIT);
+        assertNotNull(parked);
+
+        writeFrame(parked.socket(), dialRequest("conn-3", "10.255.255.1", 443, new byte[16]).toByteArray());
+
+        DialResult result = session.dialResult(WAIT);
+        assertEquals("conn-3", result.getConnectionId());
+        assertEquals(DialStatus.DIAL_STATUS_REFUSED_BY_ALLOWLIST, result.getStatus());
+        assertClosedByAgent(parked);
+        assertNotNull(gateway.data().nextParked(WAIT), "a new connection replaced it");
+    }
+
+    @Test
+    void closesAParkedConnectionOnWhichTheGatewayWritesSomethingElse() throws Exception {
+        welcomed(pool(2, Duration.ofMinutes(2)));
+        DataEndpoint.Connection first = gateway.data().nextParked(WAIT);
+        DataEndpoint.Connection second = gateway.data().nextParked(WAIT);
+        assertNotNull(second);
+
+        writeFrame(first.socket(), new byte[] {(byte) 0xff, 0x01, 0x02});
+        new DataOutputStream(second.socket().getOutputStream()).writeInt(1 << 30);
+
+        assertClosedByAgent(first);
+        assertClosedByAgent(second);
     }
 
     @Test
@@ -196,6 +247,20 @@ class DataPoolTest {
         session.welcome("tun-1", 30001, false, Duration.ofSeconds(1));
 
         assertNull(gateway.data().nextParked(Duration.ofMillis(500)));
+    }
+
+    private static DialRequest dialRequest(String id, String host, int port, byte[] ticket) {
+        return DialRequest.newBuilder().setConnectionId(id).setHost(host).setPort(port)
+                .setTicket(ByteString.copyFrom(ticket))
+                .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(5)).build();
+    }
+
+    /** What the gateway writes on a parked connection: a 4-byte big-endian length, then the bytes. */
+    private static void writeFrame(Socket socket, byte[] body) throws Exception {
+        DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+        out.writeInt(body.length);
+        out.write(body);
+        out.flush();
     }
 
     private static void assertClosedByAgent(DataEndpoint.Connection parked) throws Exception {

@@ -1,26 +1,30 @@
 package io.secureconnect.agent.data;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.util.ReferenceCountUtil;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.secureconnect.agent.config.HostPort;
 import io.secureconnect.proto.tunnel.v1.DataPool;
 import io.secureconnect.proto.tunnel.v1.DataPreamble;
+import io.secureconnect.proto.tunnel.v1.DialRequest;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
 
 /**
- * Data connections opened ahead of demand and parked at the gateway (the DataPool of its Welcome), so that a dial
- * takes one whose TCP and TLS handshakes are done. One pool per control stream, closed with it. It keeps up to
- * {@link #MAX_SIZE} connections parked: one taken, closed by the gateway or retired before the gateway's idle limit
- * is replaced. Failing to open one backs off (100 ms doubling to 10 s); dials then open their own, as without a pool.
+ * Data connections opened ahead of demand and parked at the gateway (the DataPool of its Welcome). The gateway
+ * assigns one to a dial by writing the DialRequest on it: no TCP or TLS handshake and no control-stream hop before the
+ * agent dials. One pool per control stream, closed with it. It keeps up to {@link #MAX_SIZE} connections parked: one
+ * assigned, closed by the gateway or retired before the gateway's idle limit is replaced. Failing to open one backs
+ * off (100 ms doubling to 10 s); the gateway then sends dials on the control stream, each getting a new connection.
  */
 public final class DataConnectionPool {
 
@@ -28,6 +32,8 @@ public final class DataConnectionPool {
     static final int MAX_SIZE = 4;
     static final long MIN_RETRY_MILLIS = 100;
     static final long MAX_RETRY_MILLIS = 10_000;
+    /** A DialRequest is far smaller; anything longer is not one. */
+    static final int MAX_FRAME = 64 * 1024;
 
     private final GatewayDataConnector connector;
     private final DataPlane plane;
@@ -36,6 +42,7 @@ public final class DataConnectionPool {
     private final byte[] parkingPreamble;
     private final int size;
     private final long retireMillis;
+    private final BiConsumer<DialRequest, Channel> onDial;
     private final Deque<Channel> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger opening = new AtomicInteger();
     private final AtomicInteger failures = new AtomicInteger();
@@ -44,9 +51,12 @@ public final class DataConnectionPool {
 
     /**
      * @param blocking where the gateway's name is resolved (never on an event loop)
+     * @param onDial   called on the connection's event loop with a DialRequest the gateway wrote on it; the
+     *                 connection then belongs to that dial (it reads nothing until spliced)
      */
     public DataConnectionPool(GatewayDataConnector connector, DataPlane plane, Executor blocking, String tunnelId,
-                              HostPort endpoint, DataPool terms) {
+                              HostPort endpoint, DataPool terms, BiConsumer<DialRequest, Channel> onDial) {
+        this.onDial = onDial;
         this.connector = connector;
         this.plane = plane;
         this.blocking = blocking;
@@ -61,45 +71,6 @@ public final class DataConnectionPool {
 
     public void start() {
         refill(null);
-    }
-
-    /**
-     * A parked connection for a dial, or null when none is waiting (open one then). It is still parked at the
-     * gateway: call {@link #claim} on its event loop, then write its assigning preamble.
-     */
-    public Channel take() {
-        EventLoop here = plane.currentLoop();
-        Channel channel = here == null ? null : takeOn(here);
-        while (channel == null && (channel = idle.pollFirst()) != null) {
-            if (!channel.isActive()) {
-                channel = null;
-            }
-        }
-        refill(here);
-        return channel;
-    }
-
-    /** A parked connection on that loop (so the dial needs no thread hop), or null. */
-    private Channel takeOn(EventLoop loop) {
-        for (Channel channel : idle) {
-            if (channel.eventLoop() == loop && channel.isActive() && idle.remove(channel)) {
-                return channel;
-            }
-        }
-        return null;
-    }
-
-    /** On the taken channel's event loop: it stops watching for the gateway closing it and reads nothing. */
-    public static void claim(Channel channel) {
-        channel.config().setAutoRead(false);
-        if (channel.pipeline().get(Parked.class) != null) {
-            channel.pipeline().remove(Parked.class);
-        }
-    }
-
-    /** Connections parked and ready now. */
-    public int idle() {
-        return idle.size();
     }
 
     /** The control stream ended: the parked connections close (the gateway closes its side too). */
@@ -181,20 +152,52 @@ public final class DataConnectionPool {
         }
     }
 
-    /** Watches a parked connection: the gateway closing it takes it out of the pool; it never sends bytes first. */
-    private final class Parked extends ChannelInboundHandlerAdapter {
+    /**
+     * Watches a parked connection: a DialRequest the gateway writes on it (4-byte big-endian length, then the
+     * message) hands it to that dial; the gateway closing it takes it out of the pool; anything else closes it.
+     */
+    private final class Parked extends ByteToMessageDecoder {
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object message) {
-            ReferenceCountUtil.release(message);
-            ctx.close();
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            if (in.readableBytes() < 4) {
+                return;
+            }
+            int length = in.getInt(in.readerIndex());
+            if (length <= 0 || length > MAX_FRAME) {
+                in.skipBytes(in.readableBytes());
+                ctx.close();
+                return;
+            }
+            if (in.readableBytes() < 4 + length) {
+                return;
+            }
+            DialRequest request;
+            try {
+                request = DialRequest.parseFrom(in.nioBuffer(in.readerIndex() + 4, length));
+            } catch (InvalidProtocolBufferException e) {
+                in.skipBytes(in.readableBytes());
+                ctx.close();
+                return;
+            }
+            in.skipBytes(4 + length);
+            Channel channel = ctx.channel();
+            if (!idle.remove(channel)) {
+                ctx.close(); // retired or closing meanwhile
+                return;
+            }
+            channel.config().setAutoRead(false);
+            ctx.pipeline().remove(this);
+            onDial.accept(request, channel);
+            // The replacement is opened once this dial has started (its connect is under way), not before it.
+            channel.eventLoop().execute(() -> refill(channel.eventLoop()));
         }
 
         @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
             if (idle.remove(ctx.channel())) {
                 refill(ctx.channel().eventLoop());
             }
-            ctx.fireChannelInactive();
+            super.channelInactive(ctx);
         }
 
         @Override

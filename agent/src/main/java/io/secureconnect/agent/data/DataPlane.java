@@ -44,16 +44,6 @@ public final class DataPlane implements AutoCloseable {
         return group.next();
     }
 
-    /** The loop running the calling thread, or null when it is not one of ours. */
-    public EventLoop currentLoop() {
-        for (io.netty.util.concurrent.EventExecutor loop : group) {
-            if (loop.inEventLoop()) {
-                return (EventLoop) loop;
-            }
-        }
-        return null;
-    }
-
     /** The loops, for the control channel too: its dial requests then start on a relay thread. */
     public EventLoopGroup group() {
         return group;

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -75,20 +76,38 @@ public final class Dialer {
         }
     }
 
-    /** The tunnel of a Welcome: parks data connections at the gateway when its Welcome offers a pool. */
-    public Tunnel tunnel(String tunnelId, HostPort dataEndpoint, Optional<DataPool> terms) {
+    /**
+     * The tunnel of a Welcome: parks data connections at the gateway when its Welcome offers a pool.
+     *
+     * @param assigned hears each dial the gateway assigned to a parked connection, with its outcome (as from
+     *                 {@link #dial}), so failures can be told on the control stream
+     */
+    public Tunnel tunnel(String tunnelId, HostPort dataEndpoint, Optional<DataPool> terms,
+                         BiConsumer<DialRequest, CompletableFuture<Optional<DialResult>>> assigned) {
         if (terms.isEmpty() || terms.get().getMaxParked() <= 0 || terms.get().getPoolId().isEmpty()) {
             return new Tunnel(tunnelId, dataEndpoint);
         }
+        Tunnel[] self = new Tunnel[1];
         DataConnectionPool pool = new DataConnectionPool(gateway, plane, blocking, tunnelId, dataEndpoint,
-                terms.get());
+                terms.get(), (request, channel) -> assigned.accept(request, dial(request, self[0], channel)));
+        self[0] = new Tunnel(tunnelId, dataEndpoint, pool);
         pool.start();
-        return new Tunnel(tunnelId, dataEndpoint, pool);
+        return self[0];
     }
 
+    /** A DialRequest from the control stream: the answer goes on a new data connection. */
     public CompletableFuture<Optional<DialResult>> dial(DialRequest request, Tunnel tunnel) {
+        return dial(request, tunnel, null);
+    }
+
+    /**
+     * @param carrier the parked data connection the gateway wrote the request on (the answer goes there; it is
+     *                closed when the dial fails), or null for a new one
+     */
+    CompletableFuture<Optional<DialResult>> dial(DialRequest request, Tunnel tunnel, Channel carrier) {
         String id = request.getConnectionId();
         if (draining.getAsBoolean()) {
+            release(carrier);
             return failed(DialFailures.result(id, DialStatus.DIAL_STATUS_DRAINING,
                     "the agent is shutting down and takes no new connections"), request);
         }
@@ -98,23 +117,27 @@ public final class Dialer {
         }
         int port = request.getPort();
         if (host.isEmpty() || port < 1 || port > 65535) {
+            release(carrier);
             return failed(DialFailures.result(id, DialStatus.DIAL_STATUS_UNREACHABLE,
                     "not a destination: host '" + request.getHost() + "', port " + port), request);
         }
         String destination = new HostPort(host, port).toString();
         boolean nameAllowed = allow.allowsName(host, port);
         if (!nameAllowed && !allow.hasNetworkRules()) {
+            release(carrier);
             return failed(refused(id, destination), request);
         }
         long timeoutMillis = timeoutMillis(request);
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         CompletableFuture<Optional<DialResult>> result = new CompletableFuture<>();
+        EventLoop loop = carrier == null ? plane.nextLoop() : carrier.eventLoop();
         String resolvedHost = host;
         Runnable work = () -> {
             try {
-                resolveAndConnect(request, tunnel, resolvedHost, nameAllowed, destination, timeoutMillis, deadline,
-                        result);
+                resolveAndConnect(request, tunnel, carrier, loop, resolvedHost, nameAllowed, destination,
+                        timeoutMillis, deadline, result);
             } catch (RuntimeException e) {
+                release(carrier);
                 result.complete(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_UNREACHABLE,
                         "cannot dial " + destination + ": " + e)));
             }
@@ -124,10 +147,12 @@ public final class Dialer {
         } else {
             blocking.execute(work);
         }
-        // The JDK resolver has no timeout of its own: the dial's deadline bounds it (and everything after it).
-        result.completeOnTimeout(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_TIMEOUT,
-                "no answer from " + destination + " within " + timeoutMillis + " ms")), timeoutMillis + 50,
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+        // The JDK resolver has no timeout of its own: the dial's deadline bounds it (and everything after it). The
+        // timer runs on the dial's own loop: no other thread to wake per dial.
+        var timer = loop.schedule(() -> result.complete(Optional.of(DialFailures.result(id,
+                DialStatus.DIAL_STATUS_TIMEOUT, "no answer from " + destination + " within " + timeoutMillis
+                        + " ms"))), timeoutMillis + 50, java.util.concurrent.TimeUnit.MILLISECONDS);
+        result.whenComplete((answer, error) -> timer.cancel(false));
         return result.thenApply(answer -> {
             answer.ifPresentOrElse(failure -> logFailure(request, failure),
                     () -> LOG.debugf("connection %s to %s: connected", id, destination));
@@ -135,7 +160,8 @@ public final class Dialer {
         });
     }
 
-    private void resolveAndConnect(DialRequest request, Tunnel tunnel, String host, boolean nameAllowed,
+    private void resolveAndConnect(DialRequest request, Tunnel tunnel, Channel parked, EventLoop loop, String host,
+                                   boolean nameAllowed,
                                    String destination, long timeoutMillis, long deadline,
                                    CompletableFuture<Optional<DialResult>> result) {
         String id = request.getConnectionId();
@@ -143,11 +169,13 @@ public final class Dialer {
         try {
             resolved = resolver.resolve(host);
         } catch (UnknownHostException e) {
+            release(parked);
             result.complete(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_NAME_NOT_RESOLVED,
                     host + " does not resolve in the agent's network")));
             return;
         }
         if (System.nanoTime() - deadline > 0) {
+            release(parked);
             result.complete(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_TIMEOUT,
                     "resolving " + host + " took longer than " + timeoutMillis + " ms")));
             return;
@@ -157,18 +185,17 @@ public final class Dialer {
                 .toList();
         if (addresses.isEmpty()) {
             String shown = Arrays.stream(resolved).map(InetAddress::getHostAddress).collect(Collectors.joining(", "));
+            release(parked);
             result.complete(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_REFUSED_BY_ALLOWLIST,
                     destination + " (" + shown + ") is not in the agent's ALLOW list")));
             return;
         }
-        Channel parked = tunnel.pool() == null ? null : tunnel.pool().take();
-        EventLoop loop = parked == null ? plane.nextLoop() : parked.eventLoop();
         connect(request, tunnel, parked, addresses, 0, loop, timeoutMillis, deadline, result);
     }
 
     /**
      * Tries the allowed addresses in order, each with what is left of the timeout, on the loop of the parked data
-     * connection taken for this dial (if any), so the two can be spliced without a thread hop.
+     * connection carrying this dial (if any), so the two can be spliced without a thread hop.
      */
     private void connect(DialRequest request, Tunnel tunnel, Channel parked,
                          List<InetAddress> addresses, int index, EventLoop loop, long timeoutMillis, long deadline,
@@ -190,7 +217,6 @@ public final class Dialer {
                         connected.channel().close(); // timed out meanwhile: the gateway gave up on it
                     } else if (connected.isSuccess()) {
                         if (parked != null && parked.isActive()) {
-                            DataConnectionPool.claim(parked);
                             splice(request, tunnel, connected.channel(), parked, result);
                         } else {
                             release(parked);
@@ -256,10 +282,7 @@ public final class Dialer {
         result.complete(Optional.empty());
     }
 
-    /**
-     * A parked connection taken for a dial that failed: closed rather than put back (it may have seen the dial's
-     * end at any point), and the pool opens a fresh one.
-     */
+    /** The parked connection of a dial that failed: it can carry nothing else (the pool has replaced it). */
     private static void release(Channel parked) {
         if (parked != null) {
             parked.close();

@@ -11,6 +11,7 @@ import io.secureconnect.agent.data.OpenConnections;
 import io.secureconnect.agent.dial.Dialer;
 import io.secureconnect.proto.tunnel.v1.AgentMessage;
 import io.secureconnect.proto.tunnel.v1.DialRequest;
+import io.secureconnect.proto.tunnel.v1.DialResult;
 import io.secureconnect.proto.tunnel.v1.Draining;
 import io.secureconnect.proto.tunnel.v1.GatewayMessage;
 import io.secureconnect.proto.tunnel.v1.Goodbye;
@@ -20,6 +21,7 @@ import io.secureconnect.proto.tunnel.v1.TunnelServiceGrpc;
 import io.secureconnect.proto.tunnel.v1.Welcome;
 import java.time.Duration;
 import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -185,7 +187,8 @@ public final class TunnelLink {
         session.connectedAt = System.nanoTime();
         session.tunnel = dialer.tunnel(welcome.getTunnelId(),
                 WelcomeTerms.dataEndpoint(welcome.getDataEndpoint(), settings.remoteServer()),
-                welcome.hasDataPool() ? java.util.Optional.of(welcome.getDataPool()) : java.util.Optional.empty());
+                welcome.hasDataPool() ? java.util.Optional.of(welcome.getDataPool()) : java.util.Optional.empty(),
+                (request, outcome) -> report(session, request, outcome));
         state = State.CONNECTED;
         LOG.infof("connected: port %d via gateway %s (tunnel %s, resumed=%s)", welcome.getPort(),
                 welcome.getGatewayId(), welcome.getTunnelId(), welcome.getResumed());
@@ -213,7 +216,12 @@ public final class TunnelLink {
             LOG.warnf("ignoring DialRequest %s that came before Welcome", request.getConnectionId());
             return;
         }
-        dialer.dial(request, session.tunnel).whenComplete((failure, error) -> {
+        report(session, request, dialer.dial(request, session.tunnel));
+    }
+
+    /** A dial's failure goes back on the control stream; success is told by its data connection. */
+    private void report(Session session, DialRequest request, CompletableFuture<Optional<DialResult>> outcome) {
+        outcome.whenComplete((failure, error) -> {
             if (error == null && failure.isEmpty()) {
                 return; // the data connection told the gateway
             }

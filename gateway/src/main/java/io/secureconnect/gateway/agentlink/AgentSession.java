@@ -212,6 +212,11 @@ final class AgentSession implements StreamObserver<AgentMessage>, AgentLink {
     }
 
     @Override
+    public io.netty.channel.Channel takeParked(io.netty.channel.EventLoop preferred) {
+        return service.pools.take(pool, preferred);
+    }
+
+    @Override
     public boolean sendDial(DialRequest request) {
         return send(GatewayMessage.newBuilder().setDialRequest(request).build());
     }

@@ -11,6 +11,7 @@ import io.secureconnect.gateway.tunnel.Dialer;
 import io.secureconnect.gateway.tunnel.PendingDials;
 import jakarta.inject.Singleton;
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,7 +29,7 @@ public class DataEndpoint {
     private final DataPools pools;
     private final Dialer dialer;
     private final GatewayMetrics metrics;
-    private Channel server;
+    private List<Channel> listeners = List.of();
 
     public DataEndpoint(GatewaySettings settings, NettyLoops loops, PendingDials pending, DataPools pools,
             Dialer dialer, GatewayMetrics metrics) {
@@ -42,22 +43,22 @@ public class DataEndpoint {
 
     /** Binds the data port; returns the port bound (the setting, or an ephemeral one for 0). */
     public int start(TlsMaterial tls) throws InterruptedException {
-        server = loops.server().childHandler(new ChannelInitializer<SocketChannel>() {
+        listeners = loops.bind(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel channel) {
                 channel.pipeline().addLast("tls", tls.raw().newHandler(channel.alloc()))
                         .addLast("preamble", new PreambleDecoder(pending, pools, dialer, metrics));
             }
-        }).bind(settings.bindHost(), settings.dataPort()).sync().channel();
-        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        }, settings.bindHost(), settings.dataPort());
+        int port = ((InetSocketAddress) listeners.get(0).localAddress()).getPort();
         LOG.infof("data endpoint listening on %s:%d (TLS provider %s, transport %s)", settings.bindHost(), port,
                 TlsMaterial.provider(), loops.transport());
         return port;
     }
 
     public void stop() {
-        if (server != null) {
-            server.close().syncUninterruptibly();
+        for (Channel listener : listeners) {
+            listener.close().syncUninterruptibly();
         }
     }
 }

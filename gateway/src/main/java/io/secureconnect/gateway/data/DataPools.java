@@ -2,6 +2,7 @@ package io.secureconnect.gateway.data;
 
 import com.google.protobuf.ByteString;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.AttributeKey;
@@ -18,9 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Data connections that agents opened ahead of demand and parked here, waiting for a dial. Each agent stream has
- * its own pool, told to the agent in Welcome: a random id, a ticket proving a parking connection comes from that
- * stream, a bound on how many may wait and for how long. A pool and everything parked in it close with its stream.
+ * Data connections that agents opened ahead of demand and parked here, waiting for a dial: the gateway assigns one by
+ * writing the DialRequest on it (see {@link io.secureconnect.gateway.tunnel.Dialer}). Each agent stream has its own
+ * pool, told to the agent in Welcome: a random id, a ticket proving a parking connection comes from that stream, a
+ * bound on how many may wait and for how long. A pool and everything parked in it close with its stream.
  */
 @Singleton
 public class DataPools {
@@ -118,6 +120,32 @@ public class DataPools {
         }
         channel.attr(PARKED_IN).set(pool);
         return Parking.PARKED;
+    }
+
+    /**
+     * A parked channel of the pool to carry a dial, one on that loop if there is one (no thread hop to write the
+     * DialRequest, and none to splice it with the client later); null when none is parked.
+     */
+    public Channel take(Pool pool, EventLoop preferred) {
+        if (pool == null) {
+            return null;
+        }
+        Channel fallback = null;
+        for (Channel channel : pool.parked) {
+            if (channel.isActive() && channel.eventLoop() == preferred && pool.parked.remove(channel)) {
+                return channel;
+            }
+            fallback = fallback == null && channel.isActive() ? channel : fallback;
+        }
+        if (fallback != null && pool.parked.remove(fallback)) {
+            return fallback;
+        }
+        for (Channel channel : pool.parked) {
+            if (channel.isActive() && pool.parked.remove(channel)) {
+                return channel;
+            }
+        }
+        return null;
     }
 
     /** The parked channel was assigned to a dial: it no longer counts against its pool. */

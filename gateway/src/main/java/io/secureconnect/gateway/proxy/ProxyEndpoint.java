@@ -60,10 +60,9 @@ public class ProxyEndpoint {
             }
         };
         for (int port : settings.proxyPorts()) {
-            Channel listener = loops.server().childHandler(initializer)
-                    .bind(settings.bindHost(), port).sync().channel();
-            listeners.add(listener);
-            ports.add(((InetSocketAddress) listener.localAddress()).getPort());
+            List<Channel> bound = loops.bind(initializer, settings.bindHost(), port);
+            listeners.addAll(bound);
+            ports.add(((InetSocketAddress) bound.get(0).localAddress()).getPort());
         }
         LOG.infof("proxy listening on %s ports %s", settings.bindHost(), describe(ports));
         return List.copyOf(ports);

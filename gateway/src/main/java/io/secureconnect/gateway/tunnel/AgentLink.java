@@ -1,6 +1,8 @@
 package io.secureconnect.gateway.tunnel;
 
 import io.grpc.Status;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.secureconnect.proto.tunnel.v1.DialRequest;
 import io.secureconnect.proto.tunnel.v1.GoodbyeReason;
 
@@ -16,6 +18,11 @@ public interface AgentLink {
 
     /** Sends a dial request; false when the stream is already closed. */
     boolean sendDial(DialRequest request);
+
+    /** One of the data connections this agent parked, to carry a dial; null when none is parked. */
+    default Channel takeParked(EventLoop preferred) {
+        return null;
+    }
 
     /** Sends Goodbye and ends the stream with the given status and reason trailer. */
     void goodbye(GoodbyeReason reason, boolean retryable, Status.Code code, String grpcReason, String message);

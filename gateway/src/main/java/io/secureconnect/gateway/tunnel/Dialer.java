@@ -16,7 +16,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Asks an agent of a tunnel to reach a destination, and ends the pending dial on whichever comes first: the data
- * connection, a DialResult, the deadline, the client hanging up or the agent going away.
+ * connection, a DialResult, the deadline, the client hanging up or the agent going away. The DialRequest goes on one
+ * of the agent's parked data connections when there is one (no handshake, no control-stream hop; preferably one on
+ * the client's loop), on its control stream otherwise.
  */
 @Singleton
 public class Dialer {
@@ -56,13 +58,34 @@ public class Dialer {
                 .setTimeout(Duration.newBuilder().setSeconds(timeoutNanos / 1_000_000_000L)
                         .setNanos((int) (timeoutNanos % 1_000_000_000L)))
                 .build();
+        Channel parked = agent.takeParked(loop);
+        if (parked != null) {
+            dial.carrier(parked);
+            byte[] body = request.toByteArray();
+            parked.writeAndFlush(parked.alloc().buffer(4 + body.length).writeInt(body.length).writeBytes(body))
+                    .addListener(written -> {
+                        if (!written.isSuccess()) {
+                            dial.carrier(null);
+                            parked.close();
+                            sendOnStream(dial, agent, request, listener);
+                        }
+                    });
+            LOG.debugf("dial written on a parked connection %s connection=%s agent=%s", tunnel, dial.connectionId(),
+                    agent.agentId());
+            return dial;
+        }
+        return sendOnStream(dial, agent, request, listener) ? dial : null;
+    }
+
+    /** The DialRequest on the agent's control stream (the agent then opens a new data connection). */
+    private boolean sendOnStream(PendingDial dial, AgentLink agent, DialRequest request, DialListener listener) {
         if (!agent.sendDial(request) && end(dial)) {
             metrics.error("AGENT_GONE");
             listener.failed(502, "AGENT_GONE", "the agent went away before the dial was sent");
-            return null;
+            return false;
         }
-        LOG.debugf("dial sent %s connection=%s agent=%s", tunnel, dial.connectionId(), agent.agentId());
-        return dial;
+        LOG.debugf("dial sent %s connection=%s agent=%s", dial.tunnel(), dial.connectionId(), agent.agentId());
+        return true;
     }
 
     /** The client hung up before the dial ended. */
@@ -107,6 +130,7 @@ public class Dialer {
 
     private void timedOut(PendingDial dial, String host, int port) {
         if (pending.remove(dial)) {
+            dial.closeCarrier();
             metrics.error("DIAL_TIMEOUT");
             LOG.infof("dial timed out %s connection=%s", dial.tunnel(), dial.connectionId());
             dial.listener().failed(504, "DIAL_TIMEOUT", "the agent did not reach " + host + ":" + port + " within "
@@ -117,6 +141,7 @@ public class Dialer {
     private boolean end(PendingDial dial) {
         if (pending.remove(dial)) {
             dial.cancelDeadline();
+            dial.closeCarrier();
             return true;
         }
         return false;

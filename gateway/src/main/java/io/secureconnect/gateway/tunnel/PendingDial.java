@@ -12,6 +12,7 @@ public final class PendingDial {
     private final DialListener listener;
     private final long startedNanos = System.nanoTime();
     private volatile ScheduledFuture<?> deadline;
+    private volatile io.netty.channel.Channel carrier;
 
     PendingDial(String connectionId, byte[] ticket, Tunnel tunnel, AgentLink agent, DialListener listener) {
         this.connectionId = connectionId;
@@ -47,6 +48,19 @@ public final class PendingDial {
 
     void deadline(ScheduledFuture<?> deadline) {
         this.deadline = deadline;
+    }
+
+    /** The parked data connection the DialRequest went out on, if it did not go on the control stream. */
+    void carrier(io.netty.channel.Channel channel) {
+        this.carrier = channel;
+    }
+
+    /** The dial ended without its data connection: a parked one it was written on can carry nothing else. */
+    void closeCarrier() {
+        io.netty.channel.Channel current = carrier;
+        if (current != null) {
+            current.close();
+        }
     }
 
     void cancelDeadline() {

@@ -64,8 +64,42 @@ class DataParkingTest extends GatewayTestSupport {
 
         assertEquals("200", result.httpCode(), result.stderr());
         assertEquals("hello from the private network: GET /hello", result.text());
+        assertEquals(1, agent.writtenDials().size(), "the dial was written on the parked connection");
+        assertEquals("127.0.0.1", agent.writtenDials().get(0).getHost());
+        assertEquals(List.of(), agent.dials(), "nothing went on the control stream");
         await("the assigned connection left the pool", Duration.ofSeconds(5), () -> pools().parked() == before);
         assertEquals(0, pendingDials().size());
+    }
+
+    @Test
+    void aDialWrittenOnAParkedConnectionThatIsNeverAnsweredEndsIn504AndClosesIt() throws Exception {
+        String account = Builds.account();
+        TestAgent agent = agent(account, PORT, TestAgent.Mode.PARKED_SILENT);
+        SSLSocket parked = agent.park();
+        await("the connection is parked", Duration.ofSeconds(5), () -> pools().parked() >= 1);
+        String credential = Builds.credential(account, PORT, List.of("127.0.0.1"));
+
+        Curl.Result result = Curl.run("-x", Builds.proxyUrl("http", credential, proxyPort()),
+                "http://127.0.0.1:" + origin().httpPort() + "/hello");
+
+        assertEquals("504", result.httpCode(), result.stderr());
+        assertEquals(1, agent.writtenDials().size());
+        assertClosedByGateway(parked);
+        assertEquals(0, pendingDials().size());
+    }
+
+    @Test
+    void withNothingParkedTheDialGoesOnTheControlStream() throws Exception {
+        String account = Builds.account();
+        TestAgent agent = agent(account, PORT, TestAgent.Mode.DIAL);
+        String credential = Builds.credential(account, PORT, List.of("127.0.0.1"));
+
+        Curl.Result result = Curl.run("-x", Builds.proxyUrl("http", credential, proxyPort()),
+                "http://127.0.0.1:" + origin().httpPort() + "/hello");
+
+        assertEquals("200", result.httpCode(), result.stderr());
+        assertEquals(1, agent.dials().size());
+        assertEquals(List.of(), agent.writtenDials());
     }
 
     @Test

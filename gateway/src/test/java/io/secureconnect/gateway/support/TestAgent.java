@@ -43,8 +43,11 @@ import javax.net.ssl.SSLSocket;
  */
 public final class TestAgent implements AutoCloseable {
 
-    /** DIAL opens a data connection per dial; PARKED assigns connections it parked after Welcome (DataPool). */
-    public enum Mode { DIAL, PARKED, REFUSE, SILENT }
+    /**
+     * DIAL answers a dial on a new data connection, REFUSE with a DialResult, SILENT not at all. Connections parked
+     * with {@link #park} answer a dial written on them (PARKED), or never (PARKED_SILENT).
+     */
+    public enum Mode { DIAL, PARKED, PARKED_SILENT, REFUSE, SILENT }
 
     private static final Metadata.Key<String> API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -58,7 +61,7 @@ public final class TestAgent implements AutoCloseable {
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
     private final ExecutorService pumps = Executors.newCachedThreadPool();
     private final AtomicLong sequence = new AtomicLong();
-    private final java.util.concurrent.BlockingQueue<SSLSocket> parked = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final List<DialRequest> written = new CopyOnWriteArrayList<>();
     private volatile Mode mode;
     private volatile Throwable failure;
 
@@ -190,17 +193,21 @@ public final class TestAgent implements AutoCloseable {
             case REFUSE -> send(AgentMessage.newBuilder().setDialResult(DialResult.newBuilder()
                     .setConnectionId(request.getConnectionId()).setStatus(DialStatus.DIAL_STATUS_REFUSED_BY_ALLOWLIST)
                     .setMessage(request.getHost() + " is not in ALLOW")).build());
-            case DIAL, PARKED -> pumps.execute(() -> connect(request));
+            case DIAL, PARKED, PARKED_SILENT -> pumps.execute(() -> connect(request, null));
         }
     }
 
-    private void connect(DialRequest request) {
+    /** Reaches the destination and answers on {@code data}, or on a new data connection when it is null. */
+    private void connect(DialRequest request, SSLSocket parked) {
         Socket destination = new Socket();
         try {
             destination.setTcpNoDelay(true);
             destination.connect(new InetSocketAddress(request.getHost(), request.getPort()), 5000);
         } catch (IOException e) {
             closeQuietly(destination);
+            if (parked != null) {
+                closeQuietly(parked);
+            }
             send(AgentMessage.newBuilder().setDialResult(DialResult.newBuilder()
                     .setConnectionId(request.getConnectionId()).setStatus(DialStatus.DIAL_STATUS_CONNECTION_REFUSED)
                     .setMessage(e.getMessage())).build());
@@ -208,7 +215,7 @@ public final class TestAgent implements AutoCloseable {
         }
         try {
             Welcome w = welcome.get();
-            SSLSocket data = mode == Mode.PARKED ? parked.take() : dataConnection();
+            SSLSocket data = parked != null ? parked : dataConnection();
             writePreamble(data, DataPreamble.newBuilder().setTunnelId(w.getTunnelId())
                     .setConnectionId(request.getConnectionId()).setTicket(request.getTicket()).build());
             InputStream destinationIn = destination.getInputStream();
@@ -222,6 +229,26 @@ public final class TestAgent implements AutoCloseable {
         }
     }
 
+    /** Waits on a parked connection for the DialRequest the gateway writes on it (4-byte length, message). */
+    private void awaitWrittenDial(SSLSocket parked) {
+        try {
+            java.io.DataInputStream in = new java.io.DataInputStream(parked.getInputStream());
+            int length = in.readInt();
+            DialRequest request = DialRequest.parseFrom(in.readNBytes(length));
+            written.add(request);
+            if (mode == Mode.PARKED) {
+                connect(request, parked);
+            }
+        } catch (IOException e) {
+            // closed while parked
+        }
+    }
+
+    /** Dials the gateway wrote on parked connections (not on the control stream). */
+    public List<DialRequest> writtenDials() {
+        return written;
+    }
+
     /** A new TLS connection to the gateway's data endpoint, handshake done. */
     public SSLSocket dataConnection() throws Exception {
         String endpoint = welcome().getDataEndpoint();
@@ -233,14 +260,16 @@ public final class TestAgent implements AutoCloseable {
         return data;
     }
 
-    /** Parks a new data connection with this stream's pool; PARKED mode assigns parked ones to dials in order. */
+    /** Parks a new data connection with this stream's pool (in the PARKED modes, it then awaits a written dial). */
     public SSLSocket park() throws Exception {
         Welcome w = welcome();
         SSLSocket data = dataConnection();
         writePreamble(data, DataPreamble.newBuilder().setTunnelId(w.getTunnelId())
                 .setConnectionId(w.getDataPool().getPoolId()).setTicket(w.getDataPool().getTicket()).setPark(true)
                 .build());
-        parked.add(data);
+        if (mode == Mode.PARKED || mode == Mode.PARKED_SILENT) {
+            pumps.execute(() -> awaitWrittenDial(data));
+        }
         return data;
     }
 
