@@ -6,11 +6,9 @@ import static io.secureconnect.registry.Fixtures.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.proto.tunnelregistry.v1.Lease;
 import io.secureconnect.testing.FreshDatabaseResource;
 import jakarta.inject.Inject;
@@ -20,10 +18,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -103,24 +99,9 @@ class ContentionTest {
         System.out.printf("contention: 200 concurrent acquisitions, p50 %d ms, p99 %d ms, max %d ms%n",
                 millis[99], millis[197], millis[199]);
 
-        Set<Long> epochs = new HashSet<>();
-        Map<String, Map<Integer, Lease>> granted = new HashMap<>();
-        for (Outcome outcome : outcomes) {
-            if (outcome.failure != null) {
-                assertTrue(outcome.call.port != 0, "an any-port call failed: " + outcome.failure.getStatus());
-                assertEquals(Status.Code.ALREADY_EXISTS, outcome.failure.getStatus().getCode(),
-                        String.valueOf(outcome.failure.getStatus()));
-                assertEquals("PORT_HELD", GrpcFailure.reason(outcome.failure).orElse(null));
-                continue;
-            }
-            Lease lease = outcome.lease;
-            assertTrue(epochs.add(lease.getEpoch()), "epoch granted twice: " + lease.getEpoch());
-            Lease earlier = granted.computeIfAbsent(lease.getAccountId(), k -> new HashMap<>()).put(lease.getPort(), lease);
-            assertEquals(null, earlier, "port " + lease.getPort() + " of " + lease.getAccountId() + " granted twice");
-            if (outcome.call.port != 0) {
-                assertEquals(outcome.call.port, lease.getPort());
-            }
-        }
+        Map<String, Map<Integer, Lease>> granted = ConcurrentGrants.check(outcomes.stream()
+                .map(o -> new ConcurrentGrants.Answer(o.call.account, o.call.port, o.call.apiKeyId, o.lease, o.failure))
+                .toList());
         for (String account : accounts) {
             Map<Integer, Lease> grants = granted.get(account);
             for (int port = 30000; port < 30000 + NAMED_PORTS; port++) {
