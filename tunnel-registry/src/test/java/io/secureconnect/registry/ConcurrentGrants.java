@@ -7,11 +7,19 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.proto.tunnelregistry.v1.Lease;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /** The answers to a batch of concurrent acquisitions, checked against the rules every grant must keep. */
 final class ConcurrentGrants {
@@ -21,6 +29,31 @@ final class ConcurrentGrants {
     }
 
     private ConcurrentGrants() {
+    }
+
+    /** Runs every call at the same instant, each on its own thread, and returns what each gave (in any order). */
+    static <C, R> List<R> atOnce(List<C> calls, Function<C, R> call) throws Exception {
+        ConcurrentLinkedQueue<R> results = new ConcurrentLinkedQueue<>();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(calls.size());
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (C each : calls) {
+                running.add(pool.submit(() -> {
+                    start.await();
+                    results.add(call.apply(each));
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> future : running) {
+                future.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(calls.size(), results.size());
+        return new ArrayList<>(results);
     }
 
     /**

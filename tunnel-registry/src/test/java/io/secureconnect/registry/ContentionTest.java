@@ -20,12 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -69,32 +63,15 @@ class ContentionTest {
         }
         assertEquals(200, calls.size());
 
-        ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(calls.size());
-        try {
-            List<Future<?>> running = new ArrayList<>();
-            for (Call call : calls) {
-                running.add(pool.submit(() -> {
-                    start.await();
-                    long began = System.nanoTime();
-                    try {
-                        Lease lease = acquire(call.account, call.port, call.apiKeyId, gw).getLease();
-                        outcomes.add(new Outcome(call, lease, null, System.nanoTime() - began));
-                    } catch (StatusRuntimeException e) {
-                        outcomes.add(new Outcome(call, null, e, System.nanoTime() - began));
-                    }
-                    return null;
-                }));
+        List<Outcome> outcomes = ConcurrentGrants.atOnce(calls, call -> {
+            long began = System.nanoTime();
+            try {
+                Lease lease = acquire(call.account, call.port, call.apiKeyId, gw).getLease();
+                return new Outcome(call, lease, null, System.nanoTime() - began);
+            } catch (StatusRuntimeException e) {
+                return new Outcome(call, null, e, System.nanoTime() - began);
             }
-            start.countDown();
-            for (Future<?> future : running) {
-                future.get(120, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        assertEquals(200, outcomes.size());
+        });
         long[] millis = outcomes.stream().mapToLong(o -> o.nanos / 1_000_000).sorted().toArray();
         System.out.printf("contention: 200 concurrent acquisitions, p50 %d ms, p99 %d ms, max %d ms%n",
                 millis[99], millis[197], millis[199]);

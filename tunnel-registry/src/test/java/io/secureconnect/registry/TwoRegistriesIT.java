@@ -323,33 +323,14 @@ class TwoRegistriesIT {
 
     /** Every call at the same instant, each on its own thread; the outcome of each. */
     static List<Outcome> runAtOnce(List<Call> calls) throws Exception {
-        ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(calls.size());
-        try {
-            List<Future<?>> running = new ArrayList<>();
-            for (Call call : calls) {
-                running.add(pool.submit(() -> {
-                    start.await();
-                    try {
-                        Lease lease = call.replica.registry()
-                                .acquireLease(Requester.acquire(call.account, call.apiKeyId, call.port)).getLease();
-                        outcomes.add(new Outcome(call, lease, null));
-                    } catch (StatusRuntimeException e) {
-                        outcomes.add(new Outcome(call, null, e));
-                    }
-                    return null;
-                }));
+        return ConcurrentGrants.atOnce(calls, call -> {
+            try {
+                return new Outcome(call, call.replica.registry()
+                        .acquireLease(Requester.acquire(call.account, call.apiKeyId, call.port)).getLease(), null);
+            } catch (StatusRuntimeException e) {
+                return new Outcome(call, null, e);
             }
-            start.countDown();
-            for (Future<?> future : running) {
-                future.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        assertEquals(calls.size(), outcomes.size());
-        return new ArrayList<>(outcomes);
+        });
     }
 
     static Connection db() throws SQLException {
