@@ -65,7 +65,7 @@ public final class DataConnectionPool {
                 .setTicket(terms.getTicket()).setPark(true).build().toByteArray();
         this.size = Math.min(MAX_SIZE, terms.getMaxParked());
         long idleMillis = terms.getMaxIdle().getSeconds() * 1000 + terms.getMaxIdle().getNanos() / 1_000_000;
-        // Retire well before the gateway's limit, so the gateway never closes one as it is being taken.
+        // Retire well before the gateway's limit, so its idle timer never closes one a dial was just written on.
         this.retireMillis = Math.max(1000, idleMillis * 3 / 4);
     }
 

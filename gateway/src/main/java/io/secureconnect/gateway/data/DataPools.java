@@ -133,19 +133,30 @@ public class DataPools {
         Channel fallback = null;
         for (Channel channel : pool.parked) {
             if (channel.isActive() && channel.eventLoop() == preferred && pool.parked.remove(channel)) {
-                return channel;
+                return taken(channel);
             }
             fallback = fallback == null && channel.isActive() ? channel : fallback;
         }
         if (fallback != null && pool.parked.remove(fallback)) {
-            return fallback;
+            return taken(fallback);
         }
         for (Channel channel : pool.parked) {
             if (channel.isActive() && pool.parked.remove(channel)) {
-                return channel;
+                return taken(channel);
             }
         }
         return null;
+    }
+
+    /** No longer parked: from now on the dial's deadline governs it, not the pool's idle timeout. */
+    private static Channel taken(Channel channel) {
+        channel.attr(PARKED_IN).set(null);
+        return channel;
+    }
+
+    /** Still waiting in its pool (not yet taken for a dial). */
+    static boolean isParked(Channel channel) {
+        return channel.attr(PARKED_IN).get() != null;
     }
 
     /** The parked channel was assigned to a dial: it no longer counts against its pool. */

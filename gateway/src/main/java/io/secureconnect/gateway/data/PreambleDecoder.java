@@ -107,7 +107,9 @@ final class PreambleDecoder extends ByteToMessageDecoder {
                 parked = true;
                 deadline.cancel(false);
                 deadline = ctx.executor().schedule(() -> {
-                    ctx.close(); // idle for the pool's whole allowance: the agent opens a fresh one
+                    if (DataPools.isParked(ctx.channel())) {
+                        ctx.close(); // idle for the pool's whole allowance: the agent opens a fresh one
+                    }
                 }, pools.maxIdle().toMillis(), TimeUnit.MILLISECONDS);
             }
         }

@@ -62,12 +62,18 @@ public class Dialer {
         if (parked != null) {
             dial.carrier(parked);
             byte[] body = request.toByteArray();
+            // Closed before the agent answered on it (a failed write, or the agent retiring it at that moment): the
+            // dial goes on the control stream instead. Once the dial has ended, closing it changes nothing.
+            parked.closeFuture().addListener(closed -> {
+                if (pending.get(dial.connectionId()) == dial) {
+                    dial.carrier(null);
+                    sendOnStream(dial, agent, request, listener);
+                }
+            });
             parked.writeAndFlush(parked.alloc().buffer(4 + body.length).writeInt(body.length).writeBytes(body))
                     .addListener(written -> {
                         if (!written.isSuccess()) {
-                            dial.carrier(null);
                             parked.close();
-                            sendOnStream(dial, agent, request, listener);
                         }
                     });
             LOG.debugf("dial written on a parked connection %s connection=%s agent=%s", tunnel, dial.connectionId(),

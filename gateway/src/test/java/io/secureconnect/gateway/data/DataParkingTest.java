@@ -89,6 +89,24 @@ class DataParkingTest extends GatewayTestSupport {
     }
 
     @Test
+    void aDialWhoseParkedConnectionClosesBeforeTheAnswerGoesOnTheControlStream() throws Exception {
+        String account = Builds.account();
+        TestAgent agent = agent(account, PORT, TestAgent.Mode.PARKED_CLOSING);
+        agent.park();
+        await("the connection is parked", Duration.ofSeconds(5), () -> pools().parked() >= 1);
+        String credential = Builds.credential(account, PORT, List.of("127.0.0.1"));
+
+        Curl.Result result = Curl.run("-x", Builds.proxyUrl("http", credential, proxyPort()),
+                "http://127.0.0.1:" + origin().httpPort() + "/hello");
+
+        assertEquals("200", result.httpCode(), result.stderr());
+        assertEquals(1, agent.writtenDials().size(), "first written on the parked connection");
+        assertEquals(1, agent.dials().size(), "then sent on the control stream");
+        assertEquals(agent.writtenDials().get(0).getConnectionId(), agent.dials().get(0).getConnectionId());
+        assertEquals(0, pendingDials().size());
+    }
+
+    @Test
     void withNothingParkedTheDialGoesOnTheControlStream() throws Exception {
         String account = Builds.account();
         TestAgent agent = agent(account, PORT, TestAgent.Mode.DIAL);

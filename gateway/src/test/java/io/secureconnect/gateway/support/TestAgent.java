@@ -45,9 +45,10 @@ public final class TestAgent implements AutoCloseable {
 
     /**
      * DIAL answers a dial on a new data connection, REFUSE with a DialResult, SILENT not at all. Connections parked
-     * with {@link #park} answer a dial written on them (PARKED), or never (PARKED_SILENT).
+     * with {@link #park} answer a dial written on them (PARKED), never (PARKED_SILENT), or close instead, as when
+     * the agent retires one at that moment (PARKED_CLOSING; dials on the control stream are answered).
      */
-    public enum Mode { DIAL, PARKED, PARKED_SILENT, REFUSE, SILENT }
+    public enum Mode { DIAL, PARKED, PARKED_SILENT, PARKED_CLOSING, REFUSE, SILENT }
 
     private static final Metadata.Key<String> API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -193,7 +194,7 @@ public final class TestAgent implements AutoCloseable {
             case REFUSE -> send(AgentMessage.newBuilder().setDialResult(DialResult.newBuilder()
                     .setConnectionId(request.getConnectionId()).setStatus(DialStatus.DIAL_STATUS_REFUSED_BY_ALLOWLIST)
                     .setMessage(request.getHost() + " is not in ALLOW")).build());
-            case DIAL, PARKED, PARKED_SILENT -> pumps.execute(() -> connect(request, null));
+            case DIAL, PARKED, PARKED_SILENT, PARKED_CLOSING -> pumps.execute(() -> connect(request, null));
         }
     }
 
@@ -238,6 +239,8 @@ public final class TestAgent implements AutoCloseable {
             written.add(request);
             if (mode == Mode.PARKED) {
                 connect(request, parked);
+            } else if (mode == Mode.PARKED_CLOSING) {
+                closeQuietly(parked);
             }
         } catch (IOException e) {
             // closed while parked
@@ -267,7 +270,7 @@ public final class TestAgent implements AutoCloseable {
         writePreamble(data, DataPreamble.newBuilder().setTunnelId(w.getTunnelId())
                 .setConnectionId(w.getDataPool().getPoolId()).setTicket(w.getDataPool().getTicket()).setPark(true)
                 .build());
-        if (mode == Mode.PARKED || mode == Mode.PARKED_SILENT) {
+        if (mode == Mode.PARKED || mode == Mode.PARKED_SILENT || mode == Mode.PARKED_CLOSING) {
             pumps.execute(() -> awaitWrittenDial(data));
         }
         return data;
