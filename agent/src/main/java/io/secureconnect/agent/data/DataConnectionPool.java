@@ -5,13 +5,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.AttributeKey;
+import io.secureconnect.datalink.Carrier;
 import io.secureconnect.agent.config.HostPort;
 import io.secureconnect.proto.tunnel.v1.DataPool;
 import io.secureconnect.proto.tunnel.v1.DataPreamble;
 import io.secureconnect.proto.tunnel.v1.DialRequest;
 import java.util.Deque;
-import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,9 @@ import org.jboss.logging.Logger;
  * Data connections opened ahead of demand and parked at the gateway (the DataPool of its Welcome). The gateway
  * assigns one to a dial by writing the DialRequest on it: no TCP or TLS handshake and no control-stream hop before the
  * agent dials. One pool per control stream, closed with it. It keeps up to {@link #MAX_SIZE} connections parked: one
- * assigned, closed by the gateway or retired before the gateway's idle limit is replaced. Failing to open one backs
+ * assigned, closed by the gateway or retired before the gateway's idle limit is replaced. When the gateway reuses
+ * connections (DataPool.reusable), an assigned one comes back once its proxied connection ended, so a replacement is
+ * opened only when none is left or it stays away for {@link #REFILL_DELAY_MILLIS}. Failing to open one backs
  * off (100 ms doubling to 10 s); the gateway then sends dials on the control stream, each getting a new connection.
  */
 public final class DataConnectionPool {
@@ -32,8 +35,10 @@ public final class DataConnectionPool {
     static final int MAX_SIZE = 4;
     static final long MIN_RETRY_MILLIS = 100;
     static final long MAX_RETRY_MILLIS = 10_000;
-    /** A DialRequest is far smaller; anything longer is not one. */
-    static final int MAX_FRAME = 64 * 1024;
+    /** With reuse, how long a taken connection may stay away before a replacement is opened. */
+    static final long REFILL_DELAY_MILLIS = 250;
+    private static final AttributeKey<ScheduledFuture<?>> RETIRE =
+            AttributeKey.valueOf(DataConnectionPool.class, "retire");
 
     private final GatewayDataConnector connector;
     private final DataPlane plane;
@@ -41,6 +46,7 @@ public final class DataConnectionPool {
     private final HostPort endpoint;
     private final byte[] parkingPreamble;
     private final int size;
+    private final boolean reusable;
     private final long retireMillis;
     private final BiConsumer<DialRequest, Channel> onDial;
     private final Deque<Channel> idle = new ConcurrentLinkedDeque<>();
@@ -62,7 +68,8 @@ public final class DataConnectionPool {
         this.blocking = blocking;
         this.endpoint = endpoint;
         this.parkingPreamble = DataPreamble.newBuilder().setTunnelId(tunnelId).setConnectionId(terms.getPoolId())
-                .setTicket(terms.getTicket()).setPark(true).build().toByteArray();
+                .setTicket(terms.getTicket()).setPark(true).setReusable(terms.getReusable()).build().toByteArray();
+        this.reusable = terms.getReusable();
         this.size = Math.min(MAX_SIZE, terms.getMaxParked());
         long idleMillis = terms.getMaxIdle().getSeconds() * 1000 + terms.getMaxIdle().getNanos() / 1_000_000;
         // Retire well before the gateway's limit, so its idle timer never closes one a dial was just written on.
@@ -123,10 +130,14 @@ public final class DataConnectionPool {
                     return;
                 }
                 failures.set(0);
-                channel.pipeline().addLast(new Parked());
-                channel.eventLoop().schedule(() -> retire(channel), retireMillis, TimeUnit.MILLISECONDS);
-                idle.addLast(channel);
+                new Parked().install(channel);
+                channel.closeFuture().addListener(closedNow -> {
+                    if (idle.remove(channel)) {
+                        refill(channel.eventLoop());
+                    }
+                });
                 opening.decrementAndGet();
+                parkedAgain(channel);
                 channel.config().setAutoRead(true);
                 if (closed && idle.remove(channel)) {
                     channel.close();
@@ -144,6 +155,20 @@ public final class DataConnectionPool {
         plane.nextLoop().schedule(() -> refill(null), delay, TimeUnit.MILLISECONDS);
     }
 
+    /** Waiting for a dial (first parked, or back after a proxied connection), until retired. */
+    private void parkedAgain(Channel channel) {
+        channel.attr(RETIRE).set(channel.eventLoop().schedule(() -> retire(channel), retireMillis,
+                TimeUnit.MILLISECONDS));
+        idle.addLast(channel);
+    }
+
+    private static void cancelRetire(Channel channel) {
+        ScheduledFuture<?> retire = channel.attr(RETIRE).getAndSet(null);
+        if (retire != null) {
+            retire.cancel(false);
+        }
+    }
+
     /** Still parked after most of the gateway's idle allowance: replaced by a fresh one. */
     private void retire(Channel channel) {
         if (idle.remove(channel)) {
@@ -152,57 +177,63 @@ public final class DataConnectionPool {
         }
     }
 
+    /** Parked connections now (for tests and heartbeats). */
+    public int idleCount() {
+        return idle.size();
+    }
+
     /**
-     * Watches a parked connection: a DialRequest the gateway writes on it (4-byte big-endian length, then the
-     * message) hands it to that dial; the gateway closing it takes it out of the pool; anything else closes it.
+     * A parked connection, for its whole life: a DialRequest the gateway writes on it (4-byte big-endian length,
+     * then the message) hands it to that dial; anything else closes it. Reusable (the gateway's pool offers it): when
+     * the proxied connection it carried has ended both ways, it is parked again.
      */
-    private final class Parked extends ByteToMessageDecoder {
+    private final class Parked implements Carrier.Side {
+        private Carrier carrier;
+
+        Carrier install(Channel channel) {
+            carrier = new Carrier(this);
+            channel.pipeline().addLast("carrier", carrier);
+            return carrier;
+        }
+
         @Override
-        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-            if (in.readableBytes() < 4) {
-                return;
-            }
-            int length = in.getInt(in.readerIndex());
-            if (length <= 0 || length > MAX_FRAME) {
-                in.skipBytes(in.readableBytes());
-                ctx.close();
-                return;
-            }
-            if (in.readableBytes() < 4 + length) {
-                return;
-            }
+        public void message(ChannelHandlerContext ctx, ByteBuf body) {
             DialRequest request;
             try {
-                request = DialRequest.parseFrom(in.nioBuffer(in.readerIndex() + 4, length));
+                request = DialRequest.parseFrom(body.nioBuffer());
             } catch (InvalidProtocolBufferException e) {
-                in.skipBytes(in.readableBytes());
                 ctx.close();
                 return;
             }
-            in.skipBytes(4 + length);
             Channel channel = ctx.channel();
             if (!idle.remove(channel)) {
                 ctx.close(); // retired or closing meanwhile
                 return;
             }
+            cancelRetire(channel);
             channel.config().setAutoRead(false);
-            ctx.pipeline().remove(this);
-            onDial.accept(request, channel);
-            // The replacement is opened once this dial has started (its connect is under way), not before it.
-            channel.eventLoop().execute(() -> refill(channel.eventLoop()));
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            if (idle.remove(ctx.channel())) {
-                refill(ctx.channel().eventLoop());
+            if (!reusable) {
+                carrier.singleUse();
             }
-            super.channelInactive(ctx);
+            onDial.accept(request, channel);
+            EventLoop loop = channel.eventLoop();
+            if (!reusable || idle.isEmpty()) {
+                // The replacement is opened once this dial has started (its connect is under way), not before it.
+                loop.execute(() -> refill(loop));
+            } else {
+                // Reused connections come back when their proxied connection ends: open more only if they do not.
+                loop.schedule(() -> refill(loop), REFILL_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+            }
         }
 
         @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
+        public void idle(ChannelHandlerContext ctx) {
+            Channel channel = ctx.channel();
+            if (closed || idle.size() >= size) {
+                ctx.close();
+                return;
+            }
+            parkedAgain(channel);
         }
     }
 }

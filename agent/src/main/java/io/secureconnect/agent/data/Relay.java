@@ -1,19 +1,18 @@
 package io.secureconnect.agent.data;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.secureconnect.datalink.Carrier;
 import org.jboss.logging.Logger;
 
 /**
  * Moves the bytes read on one channel to its peer, untouched (the same ByteBufs, no copies). Backpressure: when
  * the peer's outbound buffer passes its high watermark this side stops reading (autoRead off) until the peer
  * drains below the low watermark. Each read batch is flushed once. When either side closes, the other is closed
- * after its pending bytes are flushed. One instance per direction; both sides share one event loop.
+ * after its pending bytes are flushed (a reusable data connection gets END instead, see {@link Carrier}). One instance per direction; both sides share one event loop.
  */
 final class Relay extends ChannelInboundHandlerAdapter {
 
@@ -54,12 +53,14 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        closeAfterFlush(peer);
+        Carrier.finish(peer); // END when the peer is a reusable data connection, else a close after flushing
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof IdleStateEvent) {
+        if (event == Carrier.END) {
+            closeAfterFlush(peer); // the gateway's side ended
+        } else if (event instanceof IdleStateEvent) {
             LOG.debugf("connection %s idle: closing", connectionId);
             ctx.close();
         } else {
@@ -74,10 +75,6 @@ final class Relay extends ChannelInboundHandlerAdapter {
     }
 
     static void closeAfterFlush(Channel channel) {
-        if (channel.isActive()) {
-            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            channel.close();
-        }
+        Carrier.closeAfterFlush(channel);
     }
 }

@@ -76,6 +76,14 @@ public interface GatewayConfig {
     @WithDefault(DEFAULT_DATA_POOL_IDLE_TIMEOUT)
     Duration dataPoolIdleTimeout();
 
+    /**
+     * Parked data connections are reused: when the proxied connection one carried ends, both ends exchange END and
+     * it is parked again (for agents that ask for it; see DataPreamble.reusable), so new connections cost no TLS
+     * handshake. False: one data connection per proxied connection.
+     */
+    @WithDefault("true")
+    boolean dataReuse();
+
     interface Tls {
         /** Server certificate chain (PEM) of the agent, data and TLS proxy endpoints. */
         Path certificate();

@@ -97,6 +97,10 @@ public class GatewaySettings {
         return config.dataPoolIdleTimeout();
     }
 
+    public boolean dataReuse() {
+        return config.dataReuse();
+    }
+
     public Duration heartbeatInterval() {
         return config.heartbeatInterval();
     }

@@ -32,12 +32,16 @@ public class DataPools {
 
     private final int maxParked;
     private final Duration maxIdle;
+    private final boolean reuse;
+    private final GatewayMetrics metrics;
     private final SecureRandom random = new SecureRandom();
     private final ConcurrentMap<String, Pool> pools = new ConcurrentHashMap<>();
 
     public DataPools(GatewaySettings settings, GatewayMetrics metrics) {
         this.maxParked = settings.dataPoolSize();
         this.maxIdle = settings.dataPoolIdleTimeout();
+        this.reuse = settings.dataReuse();
+        this.metrics = metrics;
         metrics.gauge("secureconnect.gateway.data.parked", "Data connections parked by agents, waiting for a dial",
                 this::parked);
     }
@@ -84,6 +88,7 @@ public class DataPools {
     public DataPool terms(Pool pool) {
         return DataPool.newBuilder().setPoolId(pool.id).setTicket(ByteString.copyFrom(pool.ticket))
                 .setMaxParked(maxParked)
+                .setReusable(reuse)
                 .setMaxIdle(com.google.protobuf.Duration.newBuilder().setSeconds(maxIdle.getSeconds())
                         .setNanos(maxIdle.getNano()))
                 .build();
@@ -152,6 +157,34 @@ public class DataPools {
     private static Channel taken(Channel channel) {
         channel.attr(PARKED_IN).set(null);
         return channel;
+    }
+
+    /** The agent asked for reuse in its parking preamble, and this gateway offers it. */
+    boolean reusable(io.secureconnect.proto.tunnel.v1.DataPreamble parking) {
+        return reuse && parking.getReusable();
+    }
+
+    /** The pool a channel is parked in (null when it is not parked). */
+    static Pool poolOf(Channel channel) {
+        return channel.attr(PARKED_IN).get();
+    }
+
+    /**
+     * A reusable connection whose proxied connection ended goes back to its pool; false (close it) when the pool
+     * closed or is full.
+     */
+    boolean repark(Pool pool, Channel channel) {
+        if (pool.closed || pool.parked.size() >= maxParked || !channel.isActive()) {
+            return false;
+        }
+        channel.attr(PARKED_IN).set(pool);
+        pool.parked.add(channel);
+        if (pool.closed) {
+            channel.close();
+            return false;
+        }
+        metrics.dataReused();
+        return true;
     }
 
     /** Still waiting in its pool (not yet taken for a dial). */

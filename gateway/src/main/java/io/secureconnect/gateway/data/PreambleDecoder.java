@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.secureconnect.datalink.Carrier;
 import io.secureconnect.gateway.metrics.GatewayMetrics;
 import io.secureconnect.gateway.tunnel.Dialer;
 import io.secureconnect.gateway.tunnel.PendingDial;
@@ -18,7 +19,8 @@ import org.jboss.logging.Logger;
  * Reads a data connection's preamble (4-byte big-endian length, then DataPreamble; at most 1 KiB, within 5 s), claims
  * the pending dial it names, hands the connection to the waiting proxy client and steps aside. A parking preamble
  * first may leave the connection waiting in its agent's pool (up to the pool's idle timeout) for the assigning one.
- * Anything else: close.
+ * A reusable parked connection (both ends asked for it) then belongs to its {@link ReusableCarrier}. Anything else:
+ * close.
  */
 final class PreambleDecoder extends ByteToMessageDecoder {
 
@@ -26,18 +28,16 @@ final class PreambleDecoder extends ByteToMessageDecoder {
     static final int MAX_PREAMBLE = 1024;
     static final long DEADLINE_MILLIS = 5000;
 
-    private final PendingDials pending;
     private final DataPools pools;
-    private final Dialer dialer;
     private final GatewayMetrics metrics;
+    private final Assigner assigner;
     private ScheduledFuture<?> deadline;
     private boolean parked;
 
     PreambleDecoder(PendingDials pending, DataPools pools, Dialer dialer, GatewayMetrics metrics) {
-        this.pending = pending;
         this.pools = pools;
-        this.dialer = dialer;
         this.metrics = metrics;
+        this.assigner = new Assigner(pending, pools, dialer, metrics);
     }
 
     @Override
@@ -78,19 +78,65 @@ final class PreambleDecoder extends ByteToMessageDecoder {
             park(ctx, in, preamble);
             return;
         }
-        PendingDial dial = pending.claim(preamble.getTunnelId(), preamble.getConnectionId(),
-                preamble.getTicket().toByteArray());
-        if (dial == null) {
-            LOG.debugf("data connection for no pending dial connection=%s", preamble.getConnectionId());
-            reject(ctx, in, "DATA_CONNECTION_UNKNOWN");
-            return;
+        if (assigner.assign(ctx, preamble, null)) {
+            deadline.cancel(false);
+            // Bytes that came after the preamble move on to the relay the listener installed.
+            ctx.pipeline().remove(this);
+        } else {
+            in.skipBytes(in.readableBytes());
         }
-        deadline.cancel(false);
-        pools.unpark(ctx.channel());
-        ctx.channel().config().setAutoRead(false);
-        dialer.arrived(dial, ctx.channel());
-        // Bytes that came after the preamble move on to the relay the listener installed.
-        ctx.pipeline().remove(this);
+    }
+
+    /** Hands a data connection to the pending dial its assigning preamble names. */
+    static final class Assigner {
+        private final PendingDials pending;
+        private final DataPools pools;
+        private final Dialer dialer;
+        private final GatewayMetrics metrics;
+
+        Assigner(PendingDials pending, DataPools pools, Dialer dialer, GatewayMetrics metrics) {
+            this.pending = pending;
+            this.pools = pools;
+            this.dialer = dialer;
+            this.metrics = metrics;
+        }
+
+        /** A preamble read by a reusable connection's carrier: framed from here on when it assigns. */
+        void assign(ChannelHandlerContext ctx, ByteBuf body, Carrier carrier) {
+            DataPreamble preamble;
+            try {
+                preamble = DataPreamble.parseFrom(body.nioBuffer());
+            } catch (InvalidProtocolBufferException e) {
+                metrics.error("DATA_PREAMBLE_INVALID");
+                ctx.close();
+                return;
+            }
+            if (preamble.getPark()) {
+                metrics.error("DATA_PREAMBLE_INVALID"); // it parked once already
+                ctx.close();
+                return;
+            }
+            assign(ctx, preamble, carrier);
+        }
+
+        /** False (and closed) when it names no pending dial. */
+        boolean assign(ChannelHandlerContext ctx, DataPreamble preamble, Carrier carrier) {
+            PendingDial dial = pending.claim(preamble.getTunnelId(), preamble.getConnectionId(),
+                    preamble.getTicket().toByteArray());
+            if (dial == null) {
+                LOG.debugf("data connection for no pending dial connection=%s", preamble.getConnectionId());
+                metrics.error("DATA_CONNECTION_UNKNOWN");
+                ctx.close();
+                return false;
+            }
+            pools.unpark(ctx.channel());
+            ctx.channel().config().setAutoRead(false);
+            if (carrier != null) {
+                carrier.startFraming();
+            }
+            dialer.arrived(dial, ctx.channel());
+            return true;
+        }
     }
 
     /** A connection parks once, in its own agent's pool; it then waits for its assigning preamble or the idle end. */
@@ -105,6 +151,14 @@ final class PreambleDecoder extends ByteToMessageDecoder {
             case FULL -> reject(ctx, in, "DATA_POOL_FULL");
             case PARKED -> {
                 parked = true;
+                if (pools.reusable(preamble)) {
+                    // From here on the connection's carrier reads what comes; it lives as long as the connection.
+                    ReusableCarrier side = new ReusableCarrier(pools, DataPools.poolOf(ctx.channel()), assigner,
+                            metrics);
+                    ctx.pipeline().addAfter(ctx.name(), "carrier", side.install(ctx));
+                    ctx.pipeline().remove(this);
+                    return;
+                }
                 deadline.cancel(false);
                 deadline = ctx.executor().schedule(() -> {
                     if (DataPools.isParked(ctx.channel())) {

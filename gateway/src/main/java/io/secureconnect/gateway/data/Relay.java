@@ -2,17 +2,17 @@ package io.secureconnect.gateway.data;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.secureconnect.datalink.Carrier;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Moves what one channel reads to its peer without copying (the buffers are passed on), and stops reading when the
- * peer cannot take more: backpressure by writability. Closing one side closes the other after flushing.
+ * peer cannot take more: backpressure by writability. Closing one side (or END on a reusable data connection) closes
+ * the other after flushing.
  */
 public final class Relay extends ChannelInboundHandlerAdapter {
 
@@ -63,7 +63,11 @@ public final class Relay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof IdleStateEvent) {
+        if (event == Carrier.END) {
+            if (!detached) {
+                closeAfterFlush(peer); // the agent's side ended; this data connection goes back to its pool
+            }
+        } else if (event instanceof IdleStateEvent) {
             ctx.close();
         } else {
             ctx.fireUserEventTriggered(event);
@@ -96,10 +100,6 @@ public final class Relay extends ChannelInboundHandlerAdapter {
     }
 
     public static void closeAfterFlush(Channel channel) {
-        if (channel.isActive()) {
-            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            channel.close();
-        }
+        Carrier.closeAfterFlush(channel);
     }
 }

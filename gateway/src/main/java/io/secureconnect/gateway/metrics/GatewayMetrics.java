@@ -23,6 +23,7 @@ public class GatewayMetrics {
     private final LongAdder bytesOut = new LongAdder();
     private final AtomicInteger openConnections = new AtomicInteger();
     private final Timer dialLatency;
+    private final LongAdder dataReused = new LongAdder();
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
@@ -38,6 +39,18 @@ public class GatewayMetrics {
         dialLatency = Timer.builder("secureconnect.gateway.dial.latency")
                 .description("From DialRequest sent to the agent's data connection arriving")
                 .publishPercentiles(0.5, 0.99).register(registry);
+        FunctionCounter.builder("secureconnect.gateway.data.reused", dataReused, LongAdder::sum)
+                .description("Data connections parked again after carrying a proxied connection (no new TLS "
+                        + "handshake for the next one)").register(registry);
+    }
+
+    /** A data connection went back to its pool after a proxied connection. */
+    public void dataReused() {
+        dataReused.increment();
+    }
+
+    public long dataReusedCount() {
+        return dataReused.sum();
     }
 
     /** Registers a gauge read from the supplier (tunnels, agents, pending dials). */

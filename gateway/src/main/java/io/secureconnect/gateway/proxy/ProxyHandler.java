@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.secureconnect.common.credential.BuildCredential;
+import io.secureconnect.datalink.Carrier;
 import io.secureconnect.gateway.data.Relay;
 import io.secureconnect.gateway.metrics.GatewayMetrics;
 import io.secureconnect.gateway.tunnel.DialListener;
@@ -289,7 +290,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         releaseQueued();
         if (upstream != null) {
-            Relay.closeAfterFlush(upstream);
+            Carrier.finish(upstream); // END on a reusable data connection (it goes back to the pool), else close
         }
     }
 
@@ -312,7 +313,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private void dropUpstream() {
         if (upstream != null) {
             upstreamRelay.detach();
-            upstream.close();
+            Carrier.finish(upstream);
             upstream = null;
             upstreamRelay = null;
             upstreamTarget = null;

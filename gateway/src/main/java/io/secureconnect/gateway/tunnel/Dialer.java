@@ -64,7 +64,7 @@ public class Dialer {
             byte[] body = request.toByteArray();
             // Closed before the agent answered on it (a failed write, or the agent retiring it at that moment): the
             // dial goes on the control stream instead. Once the dial has ended, closing it changes nothing.
-            parked.closeFuture().addListener(closed -> {
+            dial.watchCarrier(closed -> {
                 if (pending.get(dial.connectionId()) == dial) {
                     dial.carrier(null);
                     sendOnStream(dial, agent, request, listener);
@@ -104,6 +104,7 @@ public class Dialer {
 
     /** The data connection arrived for a claimed dial (see {@link PendingDials#claim}). */
     public void arrived(PendingDial dial, Channel data) {
+        dial.stopWatchingCarrier();
         metrics.dialed(System.nanoTime() - dial.startedNanos());
         dial.listener().connected(data);
     }

@@ -13,6 +13,8 @@ public final class PendingDial {
     private final long startedNanos = System.nanoTime();
     private volatile ScheduledFuture<?> deadline;
     private volatile io.netty.channel.Channel carrier;
+    private volatile io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<? super Void>>
+            carrierWatch;
 
     PendingDial(String connectionId, byte[] ticket, Tunnel tunnel, AgentLink agent, DialListener listener) {
         this.connectionId = connectionId;
@@ -53,6 +55,23 @@ public final class PendingDial {
     /** The parked data connection the DialRequest went out on, if it did not go on the control stream. */
     void carrier(io.netty.channel.Channel channel) {
         this.carrier = channel;
+    }
+
+    /** Watches the carrier closing before the agent answered on it (removed once it did: the carrier lives on). */
+    void watchCarrier(io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<? super Void>>
+            watch) {
+        this.carrierWatch = watch;
+        carrier.closeFuture().addListener(watch);
+    }
+
+    /** The agent answered on the carrier: a reusable one outlives this dial, so its close is no longer ours. */
+    void stopWatchingCarrier() {
+        io.netty.channel.Channel current = carrier;
+        var watch = carrierWatch;
+        if (current != null && watch != null) {
+            current.closeFuture().removeListener(watch);
+        }
+        carrierWatch = null;
     }
 
     /** The dial ended without its data connection: a parked one it was written on can carry nothing else. */

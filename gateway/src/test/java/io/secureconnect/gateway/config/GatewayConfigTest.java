@@ -59,6 +59,7 @@ class GatewayConfigTest {
         assertEquals(Duration.ofSeconds(5), gateway.heartbeatInterval());
         assertEquals(8, gateway.dataPoolSize());
         assertEquals(Duration.ofMinutes(2), gateway.dataPoolIdleTimeout());
+        assertTrue(gateway.dataReuse());
         assertEquals(Optional.empty(), gateway.id());
         assertEquals(Optional.empty(), gateway.publicHost());
 
