@@ -22,7 +22,10 @@ import io.secureconnect.proto.tunnel.v1.DataPool;
 import io.secureconnect.proto.tunnel.v1.DialRequest;
 import io.secureconnect.proto.tunnel.v1.DialResult;
 import io.secureconnect.proto.tunnel.v1.DialStatus;
+import io.secureconnect.proto.tunnel.v1.DataPreamble;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -152,6 +155,72 @@ class DataPoolTest {
         assertNotNull(gateway.data().nextParked(WAIT), "a new connection replaced the one assigned");
         assertNull(session.poll(AgentMessage.KindCase.DIAL_RESULT, Duration.ofMillis(200)),
                 "success is told by the data connection");
+    }
+
+    @Test
+    void aReusableConnectionIsFramedAndAfterEndBothWaysCarriesTheNextDial() throws Exception {
+        FakeGateway.Session session = welcomed(pool(1, Duration.ofMinutes(2)).toBuilder().setReusable(true).build());
+        DataEndpoint.Connection parked = gateway.data().nextParked(WAIT);
+        assertNotNull(parked);
+        assertTrue(parked.parking().getReusable(), "the agent asks for reuse when the gateway offers it");
+        Socket socket = parked.socket();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+
+        writeFrame(socket, dialRequest("conn-1", "127.0.0.1", origin.port(), new byte[16]).toByteArray());
+        DataEndpoint.Connection assigned = gateway.data().next(WAIT);
+        assertNotNull(assigned);
+        assertEquals("conn-1", assigned.preamble().getConnectionId());
+        assertTrue(fetchFramed(socket, in).startsWith("HTTP/1.1 200"), "the response came in frames, then END");
+
+        // The agent parked it again: the next dial goes on the same connection, answered by a preamble on it.
+        writeFrame(socket, dialRequest("conn-2", "127.0.0.1", origin.port(), new byte[16]).toByteArray());
+        DataPreamble second = DataPreamble.parseFrom(in.readNBytes(in.readInt()));
+        assertEquals("conn-2", second.getConnectionId());
+        assertTrue(fetchFramed(socket, in).startsWith("HTTP/1.1 200"));
+        assertNull(session.poll(AgentMessage.KindCase.DIAL_RESULT, Duration.ofMillis(200)));
+        socket.close();
+    }
+
+    @Test
+    void bytesAfterTheGatewaysEndCloseTheReusableConnection() throws Exception {
+        welcomed(pool(1, Duration.ofMinutes(2)).toBuilder().setReusable(true).build());
+        DataEndpoint.Connection parked = gateway.data().nextParked(WAIT);
+        assertNotNull(parked);
+        Socket socket = parked.socket();
+        writeFrame(socket, dialRequest("conn-1", "127.0.0.1", origin.port(), new byte[16]).toByteArray());
+        assertNotNull(gateway.data().next(WAIT));
+
+        DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+        out.writeInt(0); // END: the client went away
+        out.writeInt(1); // ... and yet one more byte for that connection
+        out.write('x');
+        out.flush();
+
+        socket.setSoTimeout(5000);
+        InputStream in = socket.getInputStream();
+        try {
+            while (in.read() >= 0) {
+                // the agent's own END may come first; then the end of the stream
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            throw new AssertionError("the agent kept the connection after a frame that followed END", e);
+        } catch (java.io.IOException reset) {
+            // closed with a reset: closed all the same
+        }
+    }
+
+    /** One HTTP exchange over a framed connection: the request as one frame, the response until END, then END. */
+    private static String fetchFramed(Socket socket, DataInputStream in) throws Exception {
+        writeFrame(socket, "GET /blob HTTP/1.1\r\nHost: private.test\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+        java.io.ByteArrayOutputStream response = new java.io.ByteArrayOutputStream();
+        int length;
+        while ((length = in.readInt()) > 0) {
+            response.write(in.readNBytes(length));
+        }
+        new DataOutputStream(socket.getOutputStream()).writeInt(0);
+        assertTrue(response.size() > origin.size(), "headers and the whole payload: " + response.size() + " bytes");
+        return response.toString(StandardCharsets.ISO_8859_1);
     }
 
     @Test

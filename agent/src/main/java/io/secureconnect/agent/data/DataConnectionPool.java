@@ -229,9 +229,17 @@ public final class DataConnectionPool {
         @Override
         public void idle(ChannelHandlerContext ctx) {
             Channel channel = ctx.channel();
-            if (closed || idle.size() >= size) {
+            if (closed) {
                 ctx.close();
                 return;
+            }
+            if (idle.size() >= size) {
+                // A replacement was opened meanwhile: the oldest parked one (nearest its retirement) makes room.
+                Channel oldest = idle.pollFirst();
+                if (oldest != null) {
+                    cancelRetire(oldest);
+                    oldest.close();
+                }
             }
             parkedAgain(channel);
         }

@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import io.quarkus.arc.Arc;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.secureconnect.gateway.metrics.GatewayMetrics;
 import io.secureconnect.gateway.support.Builds;
 import io.secureconnect.gateway.support.Curl;
 import io.secureconnect.gateway.support.GatewayTestResource;
@@ -46,6 +47,7 @@ class DataParkingTest extends GatewayTestSupport {
         assertEquals(16, pool.getTicket().size());
         assertEquals(GatewayTestResource.DATA_POOL_SIZE, pool.getMaxParked());
         assertEquals(3, pool.getMaxIdle().getSeconds());
+        assertTrue(pool.getReusable(), "connections may be reused (secureconnect.gateway.data-reuse defaults to true)");
         assertFalse(pool.getPoolId().equals(second.getDataPool().getPoolId()), "one pool per stream");
         assertFalse(pool.getTicket().equals(second.getDataPool().getTicket()), "one ticket per stream");
     }
@@ -104,6 +106,49 @@ class DataParkingTest extends GatewayTestSupport {
         assertEquals(1, agent.dials().size(), "then sent on the control stream");
         assertEquals(agent.writtenDials().get(0).getConnectionId(), agent.dials().get(0).getConnectionId());
         assertEquals(0, pendingDials().size());
+    }
+
+    @Test
+    void aReusableParkedConnectionCarriesOneProxiedConnectionAfterAnother() throws Exception {
+        String account = Builds.account();
+        TestAgent agent = agent(account, PORT, TestAgent.Mode.PARKED_REUSABLE);
+        GatewayMetrics metrics = Arc.container().instance(GatewayMetrics.class).get();
+        long reusedBefore = metrics.dataReusedCount();
+        int before = pools().parked();
+        agent.park();
+        await("the connection is parked", Duration.ofSeconds(5), () -> pools().parked() == before + 1);
+        String credential = Builds.credential(account, PORT, List.of("127.0.0.1"));
+
+        for (int i = 1; i <= 3; i++) {
+            Curl.Result result = Curl.run("-x", Builds.proxyUrl("http", credential, proxyPort()),
+                    "http://127.0.0.1:" + origin().httpPort() + "/hello-" + i);
+            assertEquals("200", result.httpCode(), result.stderr());
+            assertEquals("hello from the private network: GET /hello-" + i, result.text());
+            long reused = reusedBefore + i;
+            await("END went both ways and the connection is parked again", Duration.ofSeconds(5),
+                    () -> metrics.dataReusedCount() >= reused && pools().parked() == before + 1);
+        }
+
+        assertEquals(3, agent.writtenDials().size(), "every dial was written on the parked connection");
+        assertEquals(1, agent.dataConnectionsOpened(), "one TLS connection carried all three");
+        assertEquals(List.of(), agent.dials(), "nothing went on the control stream");
+        assertEquals(0, pendingDials().size());
+    }
+
+    @Test
+    void aPreambleOnAReusableConnectionThatNoDialWasWrittenOnClosesIt() throws Exception {
+        TestAgent agent = agent(Builds.account(), PORT, TestAgent.Mode.DIAL);
+        Welcome welcome = agent.welcome();
+        SSLSocket data = agent.dataConnection();
+        TestAgent.writePreamble(data, DataPreamble.newBuilder().setTunnelId(welcome.getTunnelId())
+                .setConnectionId(welcome.getDataPool().getPoolId()).setTicket(welcome.getDataPool().getTicket())
+                .setPark(true).setReusable(true).build());
+        assertStillOpen(data);
+
+        TestAgent.writePreamble(data, DataPreamble.newBuilder().setTunnelId(welcome.getTunnelId())
+                .setConnectionId("no-such-dial").setTicket(ByteString.copyFrom(new byte[16])).build());
+
+        assertClosedByGateway(data);
     }
 
     @Test

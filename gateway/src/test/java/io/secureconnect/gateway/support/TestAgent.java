@@ -47,8 +47,9 @@ public final class TestAgent implements AutoCloseable {
      * DIAL answers a dial on a new data connection, REFUSE with a DialResult, SILENT not at all. Connections parked
      * with {@link #park} answer a dial written on them (PARKED), never (PARKED_SILENT), or close instead, as when
      * the agent retires one at that moment (PARKED_CLOSING; dials on the control stream are answered).
+     * PARKED_REUSABLE parks asking for reuse and relays in frames, then waits on the same connection for the next.
      */
-    public enum Mode { DIAL, PARKED, PARKED_SILENT, PARKED_CLOSING, REFUSE, SILENT }
+    public enum Mode { DIAL, PARKED, PARKED_SILENT, PARKED_CLOSING, PARKED_REUSABLE, REFUSE, SILENT }
 
     private static final Metadata.Key<String> API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -63,6 +64,7 @@ public final class TestAgent implements AutoCloseable {
     private final ExecutorService pumps = Executors.newCachedThreadPool();
     private final AtomicLong sequence = new AtomicLong();
     private final List<DialRequest> written = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger dataConnections = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Mode mode;
     private volatile Throwable failure;
 
@@ -194,7 +196,8 @@ public final class TestAgent implements AutoCloseable {
             case REFUSE -> send(AgentMessage.newBuilder().setDialResult(DialResult.newBuilder()
                     .setConnectionId(request.getConnectionId()).setStatus(DialStatus.DIAL_STATUS_REFUSED_BY_ALLOWLIST)
                     .setMessage(request.getHost() + " is not in ALLOW")).build());
-            case DIAL, PARKED, PARKED_SILENT, PARKED_CLOSING -> pumps.execute(() -> connect(request, null));
+            case DIAL, PARKED, PARKED_SILENT, PARKED_CLOSING, PARKED_REUSABLE ->
+                    pumps.execute(() -> connect(request, null));
         }
     }
 
@@ -237,14 +240,26 @@ public final class TestAgent implements AutoCloseable {
             int length = in.readInt();
             DialRequest request = DialRequest.parseFrom(in.readNBytes(length));
             written.add(request);
-            if (mode == Mode.PARKED) {
+            if (mode == Mode.PARKED_REUSABLE) {
+                Socket destination = new Socket(request.getHost(), request.getPort());
+                destination.setTcpNoDelay(true);
+                writePreamble(parked, DataPreamble.newBuilder().setTunnelId(welcome.get().getTunnelId())
+                        .setConnectionId(request.getConnectionId()).setTicket(request.getTicket()).build());
+                FramedRelay.relay(destination, parked, pumps);
+                awaitWrittenDial(parked); // END went both ways: parked again, on the same connection
+            } else if (mode == Mode.PARKED) {
                 connect(request, parked);
             } else if (mode == Mode.PARKED_CLOSING) {
                 closeQuietly(parked);
             }
-        } catch (IOException e) {
+        } catch (IOException | InterruptedException | java.util.concurrent.ExecutionException e) {
             // closed while parked
         }
+    }
+
+    /** TLS connections opened to the data endpoint. */
+    public int dataConnectionsOpened() {
+        return dataConnections.get();
     }
 
     /** Dials the gateway wrote on parked connections (not on the control stream). */
@@ -254,6 +269,7 @@ public final class TestAgent implements AutoCloseable {
 
     /** A new TLS connection to the gateway's data endpoint, handshake done. */
     public SSLSocket dataConnection() throws Exception {
+        dataConnections.incrementAndGet();
         String endpoint = welcome().getDataEndpoint();
         int colon = endpoint.lastIndexOf(':');
         SSLSocket data = (SSLSocket) tls.clientContext().getSocketFactory()
@@ -269,8 +285,9 @@ public final class TestAgent implements AutoCloseable {
         SSLSocket data = dataConnection();
         writePreamble(data, DataPreamble.newBuilder().setTunnelId(w.getTunnelId())
                 .setConnectionId(w.getDataPool().getPoolId()).setTicket(w.getDataPool().getTicket()).setPark(true)
-                .build());
-        if (mode == Mode.PARKED || mode == Mode.PARKED_SILENT || mode == Mode.PARKED_CLOSING) {
+                .setReusable(mode == Mode.PARKED_REUSABLE).build());
+        if (mode == Mode.PARKED || mode == Mode.PARKED_SILENT || mode == Mode.PARKED_CLOSING
+                || mode == Mode.PARKED_REUSABLE) {
             pumps.execute(() -> awaitWrittenDial(data));
         }
         return data;
