@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
  * agent dials. One pool per control stream, closed with it. It keeps up to {@link #MAX_SIZE} connections parked: one
  * assigned, closed by the gateway or retired before the gateway's idle limit is replaced. When the gateway reuses
  * connections (DataPool.reusable), an assigned one comes back once its proxied connection ended, so a replacement is
- * opened only when none is left or it stays away for {@link #REFILL_DELAY_MILLIS}. Failing to open one backs
+ * opened only when none is left parked or an assigned one closes instead of coming back. Failing to open one backs
  * off (100 ms doubling to 10 s); the gateway then sends dials on the control stream, each getting a new connection.
  */
 public final class DataConnectionPool {
@@ -35,10 +35,10 @@ public final class DataConnectionPool {
     static final int MAX_SIZE = 4;
     static final long MIN_RETRY_MILLIS = 100;
     static final long MAX_RETRY_MILLIS = 10_000;
-    /** With reuse, how long a taken connection may stay away before a replacement is opened. */
-    static final long REFILL_DELAY_MILLIS = 250;
     private static final AttributeKey<ScheduledFuture<?>> RETIRE =
             AttributeKey.valueOf(DataConnectionPool.class, "retire");
+    /** Set while a reusable connection carries a dial (it is expected back). */
+    private static final AttributeKey<Boolean> TAKEN = AttributeKey.valueOf(DataConnectionPool.class, "taken");
 
     private final GatewayDataConnector connector;
     private final DataPlane plane;
@@ -132,7 +132,8 @@ public final class DataConnectionPool {
                 failures.set(0);
                 new Parked().install(channel);
                 channel.closeFuture().addListener(closedNow -> {
-                    if (idle.remove(channel)) {
+                    // Gone while parked, or while carrying a proxied connection it would have come back from.
+                    if (idle.remove(channel) || (reusable && channel.attr(TAKEN).getAndSet(null) != null)) {
                         refill(channel.eventLoop());
                     }
                 });
@@ -215,20 +216,21 @@ public final class DataConnectionPool {
             if (!reusable) {
                 carrier.singleUse();
             }
+            channel.attr(TAKEN).set(Boolean.TRUE);
             onDial.accept(request, channel);
-            EventLoop loop = channel.eventLoop();
             if (!reusable || idle.isEmpty()) {
                 // The replacement is opened once this dial has started (its connect is under way), not before it.
+                // A reusable one comes back when its proxied connection ends (else its close opens one): only an
+                // empty pool needs one now, for the next concurrent dial.
+                EventLoop loop = channel.eventLoop();
                 loop.execute(() -> refill(loop));
-            } else {
-                // Reused connections come back when their proxied connection ends: open more only if they do not.
-                loop.schedule(() -> refill(loop), REFILL_DELAY_MILLIS, TimeUnit.MILLISECONDS);
             }
         }
 
         @Override
         public void idle(ChannelHandlerContext ctx) {
             Channel channel = ctx.channel();
+            channel.attr(TAKEN).set(null);
             if (closed) {
                 ctx.close();
                 return;
