@@ -16,9 +16,9 @@ import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Runs the lease calls (acquire, renew, release: one statement each) on as many threads as the connection pool
- * has connections, so that a burst of calls waits in this queue, in memory, rather than as hundreds of threads
- * contending for 20 connections; and without the generic worker pool's per-call dispatch and context capture.
+ * Runs RenewLease (one statement; acquisitions and releases go to the group commit, {@code LeaseBatcher}) on as
+ * many threads as the connection pool has connections, so that a burst of calls waits in this queue, in memory,
+ * rather than as hundreds of threads contending for 20 connections; and without the generic worker pool's per-call dispatch and context capture.
  * The gRPC method itself returns at once on the event loop; the answer is written from the worker thread.
  * A full queue (far beyond any gateway fleet's concurrency) answers RESOURCE_EXHAUSTED instead of growing.
  */

@@ -4,7 +4,10 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.registry.lease.LeaseFailure;
+import io.smallrye.mutiny.Uni;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -26,6 +29,22 @@ final class GrpcCalls {
         } catch (RuntimeException e) {
             throw unexpected(method, e);
         }
+    }
+
+    /** The answer of work that completes later (e.g. a lease batch), its failure translated as {@link #call} does. */
+    static <T> Uni<T> answer(String method, CompletionStage<T> work) {
+        return Uni.createFrom().completionStage(work).onFailure().transform(e -> translate(method, e));
+    }
+
+    private static Throwable translate(String method, Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof LeaseFailure failure) {
+            return failure.toGrpc();
+        }
+        if (cause instanceof StatusRuntimeException) {
+            return cause;
+        }
+        return unexpected(method, cause);
     }
 
     static StatusRuntimeException unexpected(String method, Throwable e) {

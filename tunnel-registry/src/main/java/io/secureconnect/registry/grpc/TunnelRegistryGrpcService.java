@@ -19,9 +19,9 @@ import io.secureconnect.proto.tunnelregistry.v1.WatchLeaseEventsRequest;
 import io.secureconnect.registry.config.RegistryConfig;
 import io.secureconnect.registry.gateway.GatewayService;
 import io.secureconnect.registry.lease.AcquireCommand;
-import io.secureconnect.registry.lease.Grant;
 import io.secureconnect.registry.lease.LeaseRules;
 import io.secureconnect.registry.lease.LeaseService;
+import io.secureconnect.registry.lease.ReleaseCommand;
 import io.secureconnect.registry.lease.RenewCommand;
 import io.secureconnect.registry.tunnel.TunnelQueries;
 import io.smallrye.common.annotation.Blocking;
@@ -31,8 +31,9 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 
 /**
- * The gRPC face of the registry for gateways and connector-policy; the work is in the feature services. The lease
- * calls gateways make at high rates run on {@link DatabaseWorkers}; the others on the worker pool ({@code @Blocking}).
+ * The gRPC face of the registry for gateways and connector-policy; the work is in the feature services. AcquireLease
+ * and ReleaseLease are queued for the group commit ({@code LeaseBatcher}) and answered from its threads; RenewLease
+ * runs on {@link DatabaseWorkers}; the others on the worker pool ({@code @Blocking}).
  */
 @GrpcService
 public class TunnelRegistryGrpcService implements TunnelRegistry {
@@ -81,13 +82,11 @@ public class TunnelRegistryGrpcService implements TunnelRegistry {
 
     @Override
     public Uni<AcquireLeaseResponse> acquireLease(AcquireLeaseRequest request) {
-        return workers.call("AcquireLease", () -> {
-            Grant grant = leases.acquire(new AcquireCommand(request.getAccountId(), request.getPort(),
-                    request.getApiKeyId(), request.getGatewayId(), request.getAgentId(), request.getAgentHost(),
-                    request.getAgentVersion(), false));
-            return AcquireLeaseResponse.newBuilder().setLease(ProtoMapping.lease(grant.lease()))
-                    .setResumed(grant.resumed()).build();
-        });
+        return GrpcCalls.answer("AcquireLease", leases.acquireBatched(new AcquireCommand(request.getAccountId(),
+                request.getPort(), request.getApiKeyId(), request.getGatewayId(), request.getAgentId(),
+                request.getAgentHost(), request.getAgentVersion(), false)).thenApply(grant ->
+                        AcquireLeaseResponse.newBuilder().setLease(ProtoMapping.lease(grant.lease()))
+                                .setResumed(grant.resumed()).build()));
     }
 
     @Override
@@ -107,9 +106,9 @@ public class TunnelRegistryGrpcService implements TunnelRegistry {
 
     @Override
     public Uni<ReleaseLeaseResponse> releaseLease(ReleaseLeaseRequest request) {
-        return workers.call("ReleaseLease", () -> ReleaseLeaseResponse.newBuilder()
-                .setReleased(leases.release(request.getAccountId(), request.getPort(), request.getEpoch(),
-                        request.getGatewayId())).build());
+        return GrpcCalls.answer("ReleaseLease", leases.releaseBatched(new ReleaseCommand(request.getAccountId(),
+                request.getPort(), request.getEpoch(), request.getGatewayId())).thenApply(released ->
+                        ReleaseLeaseResponse.newBuilder().setReleased(released).build()));
     }
 
     @Override

@@ -1,0 +1,316 @@
+-- Cheaper acquisitions, and many lease changes in one transaction (group commit).
+--
+-- 1. lease_claim replaces V2's lease_take: it locks an existing row first and inserts only a port never leased, so a
+--    re-acquisition no longer makes a speculative insert that conflicts (and burns an epoch). Every claim holds the
+--    transaction-level advisory lock (hashtext(account), port) before it touches the row, so a claim never races an
+--    insert of another claim, and an "any port" search skips ports that other transactions are claiming.
+-- 2. lease_acquire (same signature and answer as V2) finds the lowest free port from one read of the account's
+--    blocking leases instead of one probe per port of the pool.
+-- 3. lease_batch runs the releases and acquisitions a registry queued in one statement, hence one transaction and
+--    one WAL flush: every request gets its own answer (a refusal is an answer, not an error), and a failure of the
+--    statement rolls all of them back. Deadlocks between batches of different registries are avoided by order: every
+--    lock a batch waits for is taken in (account, port) order (releases, named ports, resumptions); "any port"
+--    requests come last and never wait (try-locks and SKIP LOCKED). A port-0 request that finds every free port busy
+--    answers BUSY and the service repeats it alone with lease_acquire, which may wait.
+
+-- Outcomes: GRANTED, HELD (see V2), and BUSY (p_wait false only: the row is locked by another transaction).
+-- A port blocks while LIVE or EXPIRED less than p_grace_secs ago; it blocks another key always, and the same key only
+-- when p_free_only (an "any port" request never takes over a port its key still holds).
+CREATE FUNCTION lease_claim(p_account varchar, p_port integer, p_api_key varchar, p_gateway varchar,
+        p_agent varchar, p_agent_host varchar, p_agent_version varchar, p_held_until_released boolean,
+        p_ttl_secs double precision, p_grace_secs double precision, p_free_only boolean, p_wait boolean)
+    RETURNS lease_acquisition LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    result      lease_acquisition;
+    l           lease%ROWTYPE;
+    h           record;
+    end_type    text;
+    resuming    boolean;
+    v_expiry    timestamptz := CASE WHEN p_held_until_released THEN 'infinity'::timestamptz
+                                    ELSE now() + make_interval(secs => p_ttl_secs) END;
+BEGIN
+    IF p_wait THEN
+        PERFORM pg_advisory_xact_lock(hashtext(p_account), p_port);
+    ELSIF NOT pg_try_advisory_xact_lock(hashtext(p_account), p_port) THEN
+        result.outcome := 'BUSY';
+        result.port := p_port;
+        RETURN result;
+    END IF;
+    FOR attempt IN 1..5 LOOP
+        IF p_wait THEN
+            SELECT o.tunnel_id, o.api_key_id, o.state, o.acquired_at, o.expires_at,
+                   o.expires_at >= now() AS unexpired,
+                   o.state IN ('LIVE', 'EXPIRED') AND o.expires_at >= now() - make_interval(secs => p_grace_secs)
+                       AS blocking
+                INTO h FROM lease o WHERE o.account_id = p_account AND o.port = p_port FOR UPDATE;
+        ELSE
+            SELECT o.tunnel_id, o.api_key_id, o.state, o.acquired_at, o.expires_at,
+                   o.expires_at >= now() AS unexpired,
+                   o.state IN ('LIVE', 'EXPIRED') AND o.expires_at >= now() - make_interval(secs => p_grace_secs)
+                       AS blocking
+                INTO h FROM lease o WHERE o.account_id = p_account AND o.port = p_port FOR UPDATE SKIP LOCKED;
+            IF NOT FOUND AND EXISTS (SELECT 1 FROM lease o WHERE o.account_id = p_account AND o.port = p_port) THEN
+                result.outcome := 'BUSY'; -- locked by a release or the sweeper right now
+                result.port := p_port;
+                RETURN result;
+            END IF;
+        END IF;
+
+        IF NOT FOUND THEN
+            -- never leased: insert. The advisory lock keeps other claims out; anything else inserting it meanwhile
+            -- makes this a conflict, and the next attempt locks the row it wrote.
+            INSERT INTO lease (account_id, port, epoch, tunnel_id, api_key_id, gateway_id, agent_id, state, resumed,
+                    acquired_at, expires_at)
+                VALUES (p_account, p_port, nextval('lease_epoch_seq'), gen_random_uuid(), p_api_key, p_gateway,
+                    p_agent, 'LIVE', false, now(), v_expiry)
+                ON CONFLICT (account_id, port) DO NOTHING
+                RETURNING * INTO l;
+            IF NOT FOUND THEN
+                CONTINUE;
+            END IF;
+            INSERT INTO tunnel (tunnel_id, account_id, port, api_key_id, gateway_id, agent_id, agent_host,
+                    agent_version, status, connected_since, last_heartbeat)
+                VALUES (l.tunnel_id, l.account_id, l.port, l.api_key_id, l.gateway_id, l.agent_id, p_agent_host,
+                    p_agent_version, 'CONNECTED', l.acquired_at, l.acquired_at);
+            resuming := false;
+        ELSE
+            IF h.blocking AND (p_free_only OR h.api_key_id <> p_api_key) THEN
+                result.outcome := 'HELD';
+                result.port := p_port;
+                result.holder_tunnel_id := h.tunnel_id;
+                SELECT COALESCE(t.connected_since, h.acquired_at) INTO result.holder_since
+                    FROM (SELECT 1) one LEFT JOIN tunnel t ON t.tunnel_id = h.tunnel_id;
+                result.holder_acquired_at := h.acquired_at;
+                result.holder_expires_at := h.expires_at;
+                result.holder_unexpired := h.unexpired;
+                RETURN result;
+            END IF;
+
+            resuming := h.blocking;
+            end_type := CASE WHEN h.state <> 'LIVE' THEN NULL WHEN h.unexpired THEN 'SUPERSEDED' ELSE 'EXPIRED' END;
+            IF end_type IS NOT NULL THEN
+                INSERT INTO lease_event (type, account_id, port, epoch, tunnel_id, api_key_id, gateway_id,
+                        acquired_at, expires_at)
+                    SELECT end_type, o.account_id, o.port, o.epoch, o.tunnel_id, o.api_key_id, o.gateway_id,
+                        o.acquired_at, o.expires_at
+                    FROM lease o WHERE o.account_id = p_account AND o.port = p_port;
+                IF NOT resuming THEN
+                    UPDATE tunnel t SET status = 'DISCONNECTED', disconnected_since = LEAST(now(), h.expires_at)
+                        WHERE t.tunnel_id = h.tunnel_id AND t.status = 'CONNECTED';
+                END IF;
+            END IF;
+
+            UPDATE lease o SET epoch = nextval('lease_epoch_seq'),
+                    tunnel_id = CASE WHEN resuming THEN h.tunnel_id ELSE gen_random_uuid() END,
+                    api_key_id = p_api_key, gateway_id = p_gateway, agent_id = p_agent, state = 'LIVE',
+                    resumed = resuming, acquired_at = now(), expires_at = v_expiry, ended_at = NULL
+                WHERE o.account_id = p_account AND o.port = p_port
+                RETURNING o.* INTO l;
+            INSERT INTO tunnel (tunnel_id, account_id, port, api_key_id, gateway_id, agent_id, agent_host,
+                    agent_version, status, connected_since, last_heartbeat)
+                VALUES (l.tunnel_id, l.account_id, l.port, l.api_key_id, l.gateway_id, l.agent_id, p_agent_host,
+                    p_agent_version, 'CONNECTED', l.acquired_at, l.acquired_at)
+                ON CONFLICT (tunnel_id) DO UPDATE SET gateway_id = excluded.gateway_id, agent_id = excluded.agent_id,
+                    agent_host = excluded.agent_host, agent_version = excluded.agent_version, status = 'CONNECTED',
+                    disconnected_since = NULL, last_heartbeat = excluded.last_heartbeat;
+        END IF;
+        INSERT INTO lease_event (type, account_id, port, epoch, tunnel_id, api_key_id, gateway_id, acquired_at,
+                expires_at)
+            VALUES ('ACQUIRED', l.account_id, l.port, l.epoch, l.tunnel_id, l.api_key_id, l.gateway_id,
+                l.acquired_at, l.expires_at);
+        result.outcome := 'GRANTED';
+        result.account_id := l.account_id; result.port := l.port; result.epoch := l.epoch;
+        result.tunnel_id := l.tunnel_id; result.api_key_id := l.api_key_id; result.gateway_id := l.gateway_id;
+        result.acquired_at := l.acquired_at; result.expires_at := l.expires_at; result.resumed := resuming;
+        RETURN result;
+    END LOOP;
+    RAISE EXCEPTION 'lease row of port % kept changing', p_port;
+END
+$$;
+
+-- UNKNOWN_GATEWAY or GATEWAY_EXPIRED (with the gateway's expires_at) when the gateway may not take leases, else NULL.
+CREATE FUNCTION lease_gateway_refusal(p_gateway varchar) RETURNS lease_acquisition LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    result    lease_acquisition;
+    g_expires timestamptz;
+BEGIN
+    SELECT g.expires_at INTO g_expires FROM gateway g WHERE g.gateway_id = p_gateway;
+    IF NOT FOUND THEN
+        result.outcome := 'UNKNOWN_GATEWAY';
+        RETURN result;
+    END IF;
+    IF g_expires < now() THEN
+        result.outcome := 'GATEWAY_EXPIRED';
+        result.expires_at := g_expires;
+        RETURN result;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- The port this agent of this key holds or held within the grace period (its reconnection gets it back), or NULL.
+CREATE FUNCTION lease_resumable_port(p_account varchar, p_api_key varchar, p_agent varchar,
+        p_grace_secs double precision, p_first integer, p_last integer) RETURNS integer LANGUAGE sql STABLE AS $$
+    SELECT o.port FROM lease o
+        WHERE p_agent <> '' AND o.account_id = p_account AND o.api_key_id = p_api_key AND o.agent_id = p_agent
+          AND o.port BETWEEN p_first AND p_last AND o.state IN ('LIVE', 'EXPIRED')
+          AND o.expires_at >= now() - make_interval(secs => p_grace_secs)
+        ORDER BY o.port LIMIT 1
+$$;
+
+-- One pass over the free ports of [p_first, p_last], lowest first, without waiting: GRANTED, EXHAUSTED (no port is
+-- free) or BUSY (the free ones are being claimed or changed by other transactions right now). The account's blocking
+-- leases are read once (one index range), not probed port by port.
+CREATE FUNCTION lease_claim_free(p_account varchar, p_api_key varchar, p_gateway varchar, p_agent varchar,
+        p_agent_host varchar, p_agent_version varchar, p_held_until_released boolean, p_ttl_secs double precision,
+        p_grace_secs double precision, p_first integer, p_last integer)
+    RETURNS lease_acquisition LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    result    lease_acquisition;
+    blocked   integer[];
+    candidate integer;
+    found_one boolean := false;
+BEGIN
+    blocked := ARRAY(SELECT o.port FROM lease o WHERE o.account_id = p_account AND o.port BETWEEN p_first AND p_last
+            AND o.state IN ('LIVE', 'EXPIRED') AND o.expires_at >= now() - make_interval(secs => p_grace_secs));
+    FOR candidate IN SELECT p FROM generate_series(p_first, p_last) AS p WHERE p <> ALL (blocked) LOOP
+        found_one := true;
+        result := lease_claim(p_account, candidate, p_api_key, p_gateway, p_agent, p_agent_host, p_agent_version,
+            p_held_until_released, p_ttl_secs, p_grace_secs, true, false);
+        IF result.outcome = 'GRANTED' THEN
+            RETURN result;
+        END IF;
+    END LOOP;
+    result := NULL;
+    result.outcome := CASE WHEN found_one THEN 'BUSY' ELSE 'EXHAUSTED' END;
+    RETURN result;
+END
+$$;
+
+-- A whole acquisition in its own transaction (V2's contract): p_port, or for 0 the resumable port, else the lowest
+-- free one; when the free ports are all busy, it waits 5 ms and looks again (each look a new snapshot).
+CREATE OR REPLACE FUNCTION lease_acquire(p_account varchar, p_port integer, p_api_key varchar, p_gateway varchar,
+        p_agent varchar, p_agent_host varchar, p_agent_version varchar, p_held_until_released boolean,
+        p_ttl_secs double precision, p_grace_secs double precision, p_first integer, p_last integer)
+    RETURNS lease_acquisition LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    result    lease_acquisition;
+    candidate integer;
+BEGIN
+    result := lease_gateway_refusal(p_gateway);
+    IF result.outcome IS NOT NULL THEN
+        RETURN result;
+    END IF;
+    IF p_port <> 0 THEN
+        RETURN lease_claim(p_account, p_port, p_api_key, p_gateway, p_agent, p_agent_host, p_agent_version,
+            p_held_until_released, p_ttl_secs, p_grace_secs, false, true);
+    END IF;
+    candidate := lease_resumable_port(p_account, p_api_key, p_agent, p_grace_secs, p_first, p_last);
+    IF candidate IS NOT NULL THEN
+        result := lease_claim(p_account, candidate, p_api_key, p_gateway, p_agent, p_agent_host, p_agent_version,
+            p_held_until_released, p_ttl_secs, p_grace_secs, false, true);
+        IF result.outcome = 'GRANTED' THEN
+            RETURN result;
+        END IF;
+        -- taken by another key meanwhile: look for a free one
+    END IF;
+    FOR attempt IN 1..(p_last - p_first + 1) * 2 + 50 LOOP
+        result := lease_claim_free(p_account, p_api_key, p_gateway, p_agent, p_agent_host, p_agent_version,
+            p_held_until_released, p_ttl_secs, p_grace_secs, p_first, p_last);
+        IF result.outcome <> 'BUSY' THEN
+            RETURN result;
+        END IF;
+        PERFORM pg_sleep(0.005); -- the free ports left are being claimed by concurrent requests: see who wins
+    END LOOP;
+    result := NULL;
+    result.outcome := 'EXHAUSTED';
+    RETURN result;
+END
+$$;
+
+DROP FUNCTION lease_take(varchar, integer, varchar, varchar, varchar, varchar, varchar, boolean, double precision,
+    double precision, boolean);
+
+-- A batch of releases (r_*: RELEASED or NOT_LIVE) and acquisitions (a_*, never held until released: outcomes as
+-- lease_acquire's, plus BUSY for a port-0 request whose free ports were all busy), in one statement. req numbers the
+-- answers: 1..R the releases in array order, R+1..R+A the acquisitions. Order of the work, so that two batches cannot
+-- wait for each other: gateway checks and resumable ports (reads); then releases, named ports and resumptions sorted
+-- by (account, port), each waiting for its locks; then the remaining port-0 requests, which never wait.
+CREATE FUNCTION lease_batch(r_accounts varchar[], r_ports integer[], r_epochs bigint[], r_gateways varchar[],
+        a_accounts varchar[], a_ports integer[], a_api_keys varchar[], a_gateways varchar[], a_agents varchar[],
+        a_agent_hosts varchar[], a_agent_versions varchar[], p_ttl_secs double precision,
+        p_grace_secs double precision, p_first integer, p_last integer)
+    RETURNS TABLE (req integer, answer lease_acquisition) LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    releases  integer := coalesce(array_length(r_accounts, 1), 0);
+    acquires  integer := coalesce(array_length(a_accounts, 1), 0);
+    target    integer[] := array_fill(0, ARRAY[greatest(acquires, 1)]);
+    done      boolean[] := array_fill(false, ARRAY[greatest(acquires, 1)]);
+    a         lease_acquisition;
+    l         lease%ROWTYPE;
+    w         record;
+    j         integer;
+BEGIN
+    FOR j IN 1..acquires LOOP
+        a := lease_gateway_refusal(a_gateways[j]);
+        IF a.outcome IS NOT NULL THEN
+            req := releases + j; answer := a; done[j] := true;
+            RETURN NEXT;
+        ELSIF a_ports[j] <> 0 THEN
+            target[j] := a_ports[j];
+        ELSE
+            target[j] := coalesce(lease_resumable_port(a_accounts[j], a_api_keys[j], a_agents[j], p_grace_secs,
+                p_first, p_last), 0);
+        END IF;
+    END LOOP;
+
+    FOR w IN
+        SELECT x.kind, x.i FROM (
+            SELECT 0 AS kind, r.i, r_accounts[r.i] AS account, r_ports[r.i] AS port
+                FROM generate_series(1, releases) AS r(i)
+            UNION ALL
+            SELECT 1, q.i, a_accounts[q.i], target[q.i]
+                FROM generate_series(1, acquires) AS q(i) WHERE target[q.i] <> 0 AND NOT done[q.i]
+        ) x ORDER BY x.account COLLATE "C", x.port, x.kind, x.i
+    LOOP
+        IF w.kind = 0 THEN
+            UPDATE lease o SET state = 'RELEASED', ended_at = now()
+                WHERE o.account_id = r_accounts[w.i] AND o.port = r_ports[w.i] AND o.epoch = r_epochs[w.i]
+                  AND o.gateway_id = r_gateways[w.i] AND o.state = 'LIVE'
+                RETURNING o.* INTO l;
+            a := NULL;
+            IF FOUND THEN
+                INSERT INTO lease_event (type, account_id, port, epoch, tunnel_id, api_key_id, gateway_id,
+                        acquired_at, expires_at)
+                    VALUES ('RELEASED', l.account_id, l.port, l.epoch, l.tunnel_id, l.api_key_id, l.gateway_id,
+                        l.acquired_at, l.expires_at);
+                UPDATE tunnel t SET status = 'DISCONNECTED', disconnected_since = now()
+                    WHERE t.tunnel_id = l.tunnel_id AND t.status = 'CONNECTED';
+                a.outcome := 'RELEASED';
+            ELSE
+                a.outcome := 'NOT_LIVE';
+            END IF;
+            req := w.i; answer := a;
+            RETURN NEXT;
+        ELSE
+            j := w.i;
+            a := lease_claim(a_accounts[j], target[j], a_api_keys[j], a_gateways[j], a_agents[j], a_agent_hosts[j],
+                a_agent_versions[j], false, p_ttl_secs, p_grace_secs, false, true);
+            IF a.outcome = 'GRANTED' OR a_ports[j] <> 0 THEN
+                req := releases + j; answer := a; done[j] := true;
+                RETURN NEXT;
+            END IF;
+            -- a resumption whose port another key took meanwhile: it looks for a free port below
+        END IF;
+    END LOOP;
+
+    FOR w IN SELECT q.i FROM generate_series(1, acquires) AS q(i) WHERE NOT done[q.i]
+            ORDER BY a_accounts[q.i] COLLATE "C", q.i LOOP
+        j := w.i;
+        a := lease_claim_free(a_accounts[j], a_api_keys[j], a_gateways[j], a_agents[j], a_agent_hosts[j],
+            a_agent_versions[j], false, p_ttl_secs, p_grace_secs, p_first, p_last);
+        req := releases + j; answer := a;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
