@@ -58,20 +58,29 @@ BEGIN
 
         IF NOT FOUND THEN
             -- never leased: insert. The advisory lock keeps other claims out; anything else inserting it meanwhile
-            -- makes this a conflict, and the next attempt locks the row it wrote.
-            INSERT INTO lease (account_id, port, epoch, tunnel_id, api_key_id, gateway_id, agent_id, state, resumed,
-                    acquired_at, expires_at)
-                VALUES (p_account, p_port, nextval('lease_epoch_seq'), gen_random_uuid(), p_api_key, p_gateway,
-                    p_agent, 'LIVE', false, now(), v_expiry)
-                ON CONFLICT (account_id, port) DO NOTHING
-                RETURNING * INTO l;
+            -- makes this a conflict, and the next attempt locks the row it wrote. One statement writes the lease,
+            -- its tunnel and its ACQUIRED event.
+            WITH u AS (
+                INSERT INTO lease (account_id, port, epoch, tunnel_id, api_key_id, gateway_id, agent_id, state,
+                        resumed, acquired_at, expires_at)
+                    VALUES (p_account, p_port, nextval('lease_epoch_seq'), gen_random_uuid(), p_api_key, p_gateway,
+                        p_agent, 'LIVE', false, now(), v_expiry)
+                    ON CONFLICT (account_id, port) DO NOTHING
+                    RETURNING *),
+            t AS (
+                INSERT INTO tunnel (tunnel_id, account_id, port, api_key_id, gateway_id, agent_id, agent_host,
+                        agent_version, status, connected_since, last_heartbeat)
+                    SELECT u.tunnel_id, u.account_id, u.port, u.api_key_id, u.gateway_id, u.agent_id, p_agent_host,
+                        p_agent_version, 'CONNECTED', u.acquired_at, u.acquired_at FROM u),
+            e AS (
+                INSERT INTO lease_event (type, account_id, port, epoch, tunnel_id, api_key_id, gateway_id,
+                        acquired_at, expires_at)
+                    SELECT 'ACQUIRED', u.account_id, u.port, u.epoch, u.tunnel_id, u.api_key_id, u.gateway_id,
+                        u.acquired_at, u.expires_at FROM u)
+            SELECT u.* INTO l FROM u;
             IF NOT FOUND THEN
                 CONTINUE;
             END IF;
-            INSERT INTO tunnel (tunnel_id, account_id, port, api_key_id, gateway_id, agent_id, agent_host,
-                    agent_version, status, connected_since, last_heartbeat)
-                VALUES (l.tunnel_id, l.account_id, l.port, l.api_key_id, l.gateway_id, l.agent_id, p_agent_host,
-                    p_agent_version, 'CONNECTED', l.acquired_at, l.acquired_at);
             resuming := false;
         ELSE
             IF h.blocking AND (p_free_only OR h.api_key_id <> p_api_key) THEN
@@ -86,38 +95,47 @@ BEGIN
                 RETURN result;
             END IF;
 
+            -- One statement (every part sees the row as it was): the end event of a live previous epoch and its
+            -- tunnel's disconnection (unless this is a resumption, which keeps the tunnel), the new epoch, the
+            -- tunnel (new, or the resumed one reconnected) and the ACQUIRED event.
             resuming := h.blocking;
             end_type := CASE WHEN h.state <> 'LIVE' THEN NULL WHEN h.unexpired THEN 'SUPERSEDED' ELSE 'EXPIRED' END;
-            IF end_type IS NOT NULL THEN
+            WITH ended AS (
                 INSERT INTO lease_event (type, account_id, port, epoch, tunnel_id, api_key_id, gateway_id,
                         acquired_at, expires_at)
                     SELECT end_type, o.account_id, o.port, o.epoch, o.tunnel_id, o.api_key_id, o.gateway_id,
                         o.acquired_at, o.expires_at
-                    FROM lease o WHERE o.account_id = p_account AND o.port = p_port;
-                IF NOT resuming THEN
-                    UPDATE tunnel t SET status = 'DISCONNECTED', disconnected_since = LEAST(now(), h.expires_at)
-                        WHERE t.tunnel_id = h.tunnel_id AND t.status = 'CONNECTED';
-                END IF;
-            END IF;
-
-            UPDATE lease o SET epoch = nextval('lease_epoch_seq'),
-                    tunnel_id = CASE WHEN resuming THEN h.tunnel_id ELSE gen_random_uuid() END,
-                    api_key_id = p_api_key, gateway_id = p_gateway, agent_id = p_agent, state = 'LIVE',
-                    resumed = resuming, acquired_at = now(), expires_at = v_expiry, ended_at = NULL
-                WHERE o.account_id = p_account AND o.port = p_port
-                RETURNING o.* INTO l;
-            INSERT INTO tunnel (tunnel_id, account_id, port, api_key_id, gateway_id, agent_id, agent_host,
-                    agent_version, status, connected_since, last_heartbeat)
-                VALUES (l.tunnel_id, l.account_id, l.port, l.api_key_id, l.gateway_id, l.agent_id, p_agent_host,
-                    p_agent_version, 'CONNECTED', l.acquired_at, l.acquired_at)
-                ON CONFLICT (tunnel_id) DO UPDATE SET gateway_id = excluded.gateway_id, agent_id = excluded.agent_id,
-                    agent_host = excluded.agent_host, agent_version = excluded.agent_version, status = 'CONNECTED',
-                    disconnected_since = NULL, last_heartbeat = excluded.last_heartbeat;
+                    FROM lease o WHERE end_type IS NOT NULL AND o.account_id = p_account AND o.port = p_port
+                    RETURNING 1),
+            off AS (
+                UPDATE tunnel t SET status = 'DISCONNECTED', disconnected_since = LEAST(now(), h.expires_at)
+                    WHERE end_type IS NOT NULL AND NOT resuming AND t.tunnel_id = h.tunnel_id
+                      AND t.status = 'CONNECTED'),
+            u AS (
+                UPDATE lease o SET epoch = nextval('lease_epoch_seq'),
+                        tunnel_id = CASE WHEN resuming THEN h.tunnel_id ELSE gen_random_uuid() END,
+                        api_key_id = p_api_key, gateway_id = p_gateway, agent_id = p_agent, state = 'LIVE',
+                        resumed = resuming, acquired_at = now(), expires_at = v_expiry, ended_at = NULL
+                    WHERE o.account_id = p_account AND o.port = p_port
+                    RETURNING o.*),
+            t AS (
+                INSERT INTO tunnel (tunnel_id, account_id, port, api_key_id, gateway_id, agent_id, agent_host,
+                        agent_version, status, connected_since, last_heartbeat)
+                    SELECT u.tunnel_id, u.account_id, u.port, u.api_key_id, u.gateway_id, u.agent_id, p_agent_host,
+                        p_agent_version, 'CONNECTED', u.acquired_at, u.acquired_at FROM u
+                    ON CONFLICT (tunnel_id) DO UPDATE SET gateway_id = excluded.gateway_id,
+                        agent_id = excluded.agent_id, agent_host = excluded.agent_host,
+                        agent_version = excluded.agent_version, status = 'CONNECTED', disconnected_since = NULL,
+                        last_heartbeat = excluded.last_heartbeat),
+            e AS (
+                INSERT INTO lease_event (type, account_id, port, epoch, tunnel_id, api_key_id, gateway_id,
+                        acquired_at, expires_at)
+                    SELECT 'ACQUIRED', u.account_id, u.port, u.epoch, u.tunnel_id, u.api_key_id, u.gateway_id,
+                        u.acquired_at, u.expires_at
+                    FROM u, (SELECT count(*) FROM ended) before -- the end event first (event ids keep the order)
+            )
+            SELECT u.* INTO l FROM u;
         END IF;
-        INSERT INTO lease_event (type, account_id, port, epoch, tunnel_id, api_key_id, gateway_id, acquired_at,
-                expires_at)
-            VALUES ('ACQUIRED', l.account_id, l.port, l.epoch, l.tunnel_id, l.api_key_id, l.gateway_id,
-                l.acquired_at, l.expires_at);
         result.outcome := 'GRANTED';
         result.account_id := l.account_id; result.port := l.port; result.epoch := l.epoch;
         result.tunnel_id := l.tunnel_id; result.api_key_id := l.api_key_id; result.gateway_id := l.gateway_id;
@@ -234,8 +252,9 @@ DROP FUNCTION lease_take(varchar, integer, varchar, varchar, varchar, varchar, v
 -- A batch of releases (r_*: RELEASED or NOT_LIVE) and acquisitions (a_*, never held until released: outcomes as
 -- lease_acquire's, plus BUSY for a port-0 request whose free ports were all busy), in one statement. req numbers the
 -- answers: 1..R the releases in array order, R+1..R+A the acquisitions. Order of the work, so that two batches cannot
--- wait for each other: gateway checks and resumable ports (reads); then releases, named ports and resumptions sorted
--- by (account, port), each waiting for its locks; then the remaining port-0 requests, which never wait.
+-- wait for each other: gateway checks and resumable ports (reads); the advisory locks of every release, named port
+-- and resumption, in (account, port) order; the releases; the named ports and resumptions; then the remaining port-0
+-- requests, which never wait.
 CREATE FUNCTION lease_batch(r_accounts varchar[], r_ports integer[], r_epochs bigint[], r_gateways varchar[],
         a_accounts varchar[], a_ports integer[], a_api_keys varchar[], a_gateways varchar[], a_agents varchar[],
         a_agent_hosts varchar[], a_agent_versions varchar[], p_ttl_secs double precision,
@@ -264,44 +283,53 @@ BEGIN
         END IF;
     END LOOP;
 
+    -- Every key this batch may wait for, locked in (account, port) order before any row: the releases' and the
+    -- named ports' and resumptions'. Whoever waits for a row lock below holds that key's advisory lock, so no
+    -- batch waits for another in a cycle.
+    PERFORM pg_advisory_xact_lock(hashtext(k.account), k.port) FROM (
+        SELECT u.account, u.port FROM (
+            SELECT r.account, r.port FROM unnest(r_accounts, r_ports) AS r(account, port)
+            UNION
+            SELECT a_accounts[q.i], target[q.i] FROM generate_series(1, acquires) AS q(i)
+                WHERE target[q.i] <> 0 AND NOT done[q.i]
+        ) u ORDER BY u.account COLLATE "C", u.port) k;
+
+    -- The releases, in one statement: the lease, its RELEASED event and its tunnel.
+    RETURN QUERY
+        WITH r AS (
+            SELECT * FROM unnest(r_accounts, r_ports, r_epochs, r_gateways) WITH ORDINALITY
+                AS r(account, port, epoch, gateway, i)),
+        released AS (
+            UPDATE lease o SET state = 'RELEASED', ended_at = now() FROM r
+                WHERE o.account_id = r.account AND o.port = r.port AND o.epoch = r.epoch
+                  AND o.gateway_id = r.gateway AND o.state = 'LIVE'
+                RETURNING r.i, o.account_id, o.port, o.epoch, o.tunnel_id, o.api_key_id, o.gateway_id,
+                    o.acquired_at, o.expires_at),
+        event AS (
+            INSERT INTO lease_event (type, account_id, port, epoch, tunnel_id, api_key_id, gateway_id, acquired_at,
+                    expires_at)
+                SELECT 'RELEASED', x.account_id, x.port, x.epoch, x.tunnel_id, x.api_key_id, x.gateway_id,
+                    x.acquired_at, x.expires_at FROM released x),
+        off AS (
+            UPDATE tunnel t SET status = 'DISCONNECTED', disconnected_since = now() FROM released x
+                WHERE t.tunnel_id = x.tunnel_id AND t.status = 'CONNECTED')
+        SELECT r.i::integer, ROW(CASE WHEN x.i IS NULL THEN 'NOT_LIVE' ELSE 'RELEASED' END, NULL, NULL, NULL, NULL,
+                NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::lease_acquisition
+            FROM r LEFT JOIN released x ON x.i = r.i;
+
+    -- Named ports and resumptions, in key order (their keys are locked already).
     FOR w IN
-        SELECT x.kind, x.i FROM (
-            SELECT 0 AS kind, r.i, r_accounts[r.i] AS account, r_ports[r.i] AS port
-                FROM generate_series(1, releases) AS r(i)
-            UNION ALL
-            SELECT 1, q.i, a_accounts[q.i], target[q.i]
-                FROM generate_series(1, acquires) AS q(i) WHERE target[q.i] <> 0 AND NOT done[q.i]
-        ) x ORDER BY x.account COLLATE "C", x.port, x.kind, x.i
+        SELECT q.i FROM generate_series(1, acquires) AS q(i) WHERE target[q.i] <> 0 AND NOT done[q.i]
+            ORDER BY a_accounts[q.i] COLLATE "C", target[q.i], q.i
     LOOP
-        IF w.kind = 0 THEN
-            UPDATE lease o SET state = 'RELEASED', ended_at = now()
-                WHERE o.account_id = r_accounts[w.i] AND o.port = r_ports[w.i] AND o.epoch = r_epochs[w.i]
-                  AND o.gateway_id = r_gateways[w.i] AND o.state = 'LIVE'
-                RETURNING o.* INTO l;
-            a := NULL;
-            IF FOUND THEN
-                INSERT INTO lease_event (type, account_id, port, epoch, tunnel_id, api_key_id, gateway_id,
-                        acquired_at, expires_at)
-                    VALUES ('RELEASED', l.account_id, l.port, l.epoch, l.tunnel_id, l.api_key_id, l.gateway_id,
-                        l.acquired_at, l.expires_at);
-                UPDATE tunnel t SET status = 'DISCONNECTED', disconnected_since = now()
-                    WHERE t.tunnel_id = l.tunnel_id AND t.status = 'CONNECTED';
-                a.outcome := 'RELEASED';
-            ELSE
-                a.outcome := 'NOT_LIVE';
-            END IF;
-            req := w.i; answer := a;
+        j := w.i;
+        a := lease_claim(a_accounts[j], target[j], a_api_keys[j], a_gateways[j], a_agents[j], a_agent_hosts[j],
+            a_agent_versions[j], false, p_ttl_secs, p_grace_secs, false, true);
+        IF a.outcome = 'GRANTED' OR a_ports[j] <> 0 THEN
+            req := releases + j; answer := a; done[j] := true;
             RETURN NEXT;
-        ELSE
-            j := w.i;
-            a := lease_claim(a_accounts[j], target[j], a_api_keys[j], a_gateways[j], a_agents[j], a_agent_hosts[j],
-                a_agent_versions[j], false, p_ttl_secs, p_grace_secs, false, true);
-            IF a.outcome = 'GRANTED' OR a_ports[j] <> 0 THEN
-                req := releases + j; answer := a; done[j] := true;
-                RETURN NEXT;
-            END IF;
-            -- a resumption whose port another key took meanwhile: it looks for a free port below
         END IF;
+        -- a resumption whose port another key took meanwhile: it looks for a free port below
     END LOOP;
 
     FOR w IN SELECT q.i FROM generate_series(1, acquires) AS q(i) WHERE NOT done[q.i]
