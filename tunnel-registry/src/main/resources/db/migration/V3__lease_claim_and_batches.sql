@@ -100,6 +100,27 @@ BEGIN
             -- tunnel (new, or the resumed one reconnected) and the ACQUIRED event.
             resuming := h.blocking;
             end_type := CASE WHEN h.state <> 'LIVE' THEN NULL WHEN h.unexpired THEN 'SUPERSEDED' ELSE 'EXPIRED' END;
+            IF end_type IS NULL AND NOT resuming THEN
+                -- the common case, a port that was released (or expired past the grace period) and is taken
+                -- again: nothing to end, a new tunnel. Fewer parts than below, so less to plan and open.
+                WITH u AS (
+                    UPDATE lease o SET epoch = nextval('lease_epoch_seq'), tunnel_id = gen_random_uuid(),
+                            api_key_id = p_api_key, gateway_id = p_gateway, agent_id = p_agent, state = 'LIVE',
+                            resumed = false, acquired_at = now(), expires_at = v_expiry, ended_at = NULL
+                        WHERE o.account_id = p_account AND o.port = p_port
+                        RETURNING o.*),
+                t AS (
+                    INSERT INTO tunnel (tunnel_id, account_id, port, api_key_id, gateway_id, agent_id, agent_host,
+                            agent_version, status, connected_since, last_heartbeat)
+                        SELECT u.tunnel_id, u.account_id, u.port, u.api_key_id, u.gateway_id, u.agent_id,
+                            p_agent_host, p_agent_version, 'CONNECTED', u.acquired_at, u.acquired_at FROM u),
+                e AS (
+                    INSERT INTO lease_event (type, account_id, port, epoch, tunnel_id, api_key_id, gateway_id,
+                            acquired_at, expires_at)
+                        SELECT 'ACQUIRED', u.account_id, u.port, u.epoch, u.tunnel_id, u.api_key_id, u.gateway_id,
+                            u.acquired_at, u.expires_at FROM u)
+                SELECT u.* INTO l FROM u;
+            ELSE
             WITH ended AS (
                 INSERT INTO lease_event (type, account_id, port, epoch, tunnel_id, api_key_id, gateway_id,
                         acquired_at, expires_at)
@@ -135,6 +156,7 @@ BEGIN
                     FROM u, (SELECT count(*) FROM ended) before -- the end event first (event ids keep the order)
             )
             SELECT u.* INTO l FROM u;
+            END IF;
         END IF;
         result.outcome := 'GRANTED';
         result.account_id := l.account_id; result.port := l.port; result.epoch := l.epoch;
