@@ -322,9 +322,12 @@ BEGIN
             SELECT * FROM unnest(r_accounts, r_ports, r_epochs, r_gateways) WITH ORDINALITY
                 AS r(account, port, epoch, gateway, i)),
         released AS (
+            -- "ended_at IS NULL" means LIVE (a V1 check) without naming lease_live_expiry's predicate: with
+            -- "state = 'LIVE'" the planner may scan that whole index (every live lease, and the dead entries
+            -- of recent changes) instead of looking each release up by its key.
             UPDATE lease o SET state = 'RELEASED', ended_at = now() FROM r
                 WHERE o.account_id = r.account AND o.port = r.port AND o.epoch = r.epoch
-                  AND o.gateway_id = r.gateway AND o.state = 'LIVE'
+                  AND o.gateway_id = r.gateway AND o.ended_at IS NULL
                 RETURNING r.i, o.account_id, o.port, o.epoch, o.tunnel_id, o.api_key_id, o.gateway_id,
                     o.acquired_at, o.expires_at),
         event AS (
