@@ -121,41 +121,41 @@ BEGIN
                             u.acquired_at, u.expires_at FROM u)
                 SELECT u.* INTO l FROM u;
             ELSE
-            WITH ended AS (
-                INSERT INTO lease_event (type, account_id, port, epoch, tunnel_id, api_key_id, gateway_id,
-                        acquired_at, expires_at)
-                    SELECT end_type, o.account_id, o.port, o.epoch, o.tunnel_id, o.api_key_id, o.gateway_id,
-                        o.acquired_at, o.expires_at
-                    FROM lease o WHERE end_type IS NOT NULL AND o.account_id = p_account AND o.port = p_port
-                    RETURNING 1),
-            off AS (
-                UPDATE tunnel t SET status = 'DISCONNECTED', disconnected_since = LEAST(now(), h.expires_at)
-                    WHERE end_type IS NOT NULL AND NOT resuming AND t.tunnel_id = h.tunnel_id
-                      AND t.status = 'CONNECTED'),
-            u AS (
-                UPDATE lease o SET epoch = nextval('lease_epoch_seq'),
-                        tunnel_id = CASE WHEN resuming THEN h.tunnel_id ELSE gen_random_uuid() END,
-                        api_key_id = p_api_key, gateway_id = p_gateway, agent_id = p_agent, state = 'LIVE',
-                        resumed = resuming, acquired_at = now(), expires_at = v_expiry, ended_at = NULL
-                    WHERE o.account_id = p_account AND o.port = p_port
-                    RETURNING o.*),
-            t AS (
-                INSERT INTO tunnel (tunnel_id, account_id, port, api_key_id, gateway_id, agent_id, agent_host,
-                        agent_version, status, connected_since, last_heartbeat)
-                    SELECT u.tunnel_id, u.account_id, u.port, u.api_key_id, u.gateway_id, u.agent_id, p_agent_host,
-                        p_agent_version, 'CONNECTED', u.acquired_at, u.acquired_at FROM u
-                    ON CONFLICT (tunnel_id) DO UPDATE SET gateway_id = excluded.gateway_id,
-                        agent_id = excluded.agent_id, agent_host = excluded.agent_host,
-                        agent_version = excluded.agent_version, status = 'CONNECTED', disconnected_since = NULL,
-                        last_heartbeat = excluded.last_heartbeat),
-            e AS (
-                INSERT INTO lease_event (type, account_id, port, epoch, tunnel_id, api_key_id, gateway_id,
-                        acquired_at, expires_at)
-                    SELECT 'ACQUIRED', u.account_id, u.port, u.epoch, u.tunnel_id, u.api_key_id, u.gateway_id,
-                        u.acquired_at, u.expires_at
-                    FROM u, (SELECT count(*) FROM ended) before -- the end event first (event ids keep the order)
-            )
-            SELECT u.* INTO l FROM u;
+                WITH ended AS (
+                    INSERT INTO lease_event (type, account_id, port, epoch, tunnel_id, api_key_id, gateway_id,
+                            acquired_at, expires_at)
+                        SELECT end_type, o.account_id, o.port, o.epoch, o.tunnel_id, o.api_key_id, o.gateway_id,
+                            o.acquired_at, o.expires_at
+                        FROM lease o WHERE end_type IS NOT NULL AND o.account_id = p_account AND o.port = p_port
+                        RETURNING 1),
+                off AS (
+                    UPDATE tunnel t SET status = 'DISCONNECTED', disconnected_since = LEAST(now(), h.expires_at)
+                        WHERE end_type IS NOT NULL AND NOT resuming AND t.tunnel_id = h.tunnel_id
+                          AND t.status = 'CONNECTED'),
+                u AS (
+                    UPDATE lease o SET epoch = nextval('lease_epoch_seq'),
+                            tunnel_id = CASE WHEN resuming THEN h.tunnel_id ELSE gen_random_uuid() END,
+                            api_key_id = p_api_key, gateway_id = p_gateway, agent_id = p_agent, state = 'LIVE',
+                            resumed = resuming, acquired_at = now(), expires_at = v_expiry, ended_at = NULL
+                        WHERE o.account_id = p_account AND o.port = p_port
+                        RETURNING o.*),
+                t AS (
+                    INSERT INTO tunnel (tunnel_id, account_id, port, api_key_id, gateway_id, agent_id, agent_host,
+                            agent_version, status, connected_since, last_heartbeat)
+                        SELECT u.tunnel_id, u.account_id, u.port, u.api_key_id, u.gateway_id, u.agent_id, p_agent_host,
+                            p_agent_version, 'CONNECTED', u.acquired_at, u.acquired_at FROM u
+                        ON CONFLICT (tunnel_id) DO UPDATE SET gateway_id = excluded.gateway_id,
+                            agent_id = excluded.agent_id, agent_host = excluded.agent_host,
+                            agent_version = excluded.agent_version, status = 'CONNECTED', disconnected_since = NULL,
+                            last_heartbeat = excluded.last_heartbeat),
+                e AS (
+                    INSERT INTO lease_event (type, account_id, port, epoch, tunnel_id, api_key_id, gateway_id,
+                            acquired_at, expires_at)
+                        SELECT 'ACQUIRED', u.account_id, u.port, u.epoch, u.tunnel_id, u.api_key_id, u.gateway_id,
+                            u.acquired_at, u.expires_at
+                        FROM u, (SELECT count(*) FROM ended) before -- the end event first (event ids keep the order)
+                )
+                SELECT u.* INTO l FROM u;
             END IF;
         END IF;
         result.outcome := 'GRANTED';
