@@ -76,6 +76,8 @@ class ContentionTest {
         System.out.printf("contention: 200 concurrent acquisitions, p50 %d ms, p99 %d ms, max %d ms%n",
                 millis[99], millis[197], millis[199]);
 
+        Fixtures.assertBatched(io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract()
+                .asString());
         Map<String, Map<Integer, Lease>> granted = ConcurrentGrants.check(outcomes.stream()
                 .map(o -> new ConcurrentGrants.Answer(o.call.account, o.call.port, o.call.apiKeyId, o.lease, o.failure))
                 .toList());

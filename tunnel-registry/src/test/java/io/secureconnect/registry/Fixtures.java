@@ -2,6 +2,7 @@ package io.secureconnect.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -100,6 +101,27 @@ public final class Fixtures {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The sum of every sample of a metric in a Prometheus text exposition (e.g. {@code /q/metrics}); 0 if absent. */
+    public static double metric(String exposition, String name) {
+        double total = 0;
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Asserts that the lease batches this exposition counts held more than one change on average: the group commit
+     * did batch (it would also be correct, and slower, with one change per transaction).
+     */
+    public static void assertBatched(String exposition) {
+        double batches = metric(exposition, "secureconnect_registry_lease_batch_size_count");
+        double changes = metric(exposition, "secureconnect_registry_lease_batch_size_sum");
+        assertTrue(batches > 0 && changes > batches, "lease changes " + changes + " in " + batches + " batches");
     }
 
     /** Moves a lease's expiry into the past by this many seconds (as if nobody renewed it). */

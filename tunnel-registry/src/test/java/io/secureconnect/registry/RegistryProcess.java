@@ -106,6 +106,17 @@ final class RegistryProcess implements AutoCloseable {
         throw new AssertionError("registry " + name + " not ready within " + timeout + "; see " + log);
     }
 
+    /** The Prometheus exposition of {@code /q/metrics}. */
+    String metrics() throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/q/metrics")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("/q/metrics of registry " + name + " answered " + response.statusCode());
+        }
+        return response.body();
+    }
+
     /** kill -9: no shutdown hook runs, open calls and database sessions are cut. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -38,7 +38,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Correctness under contention with real replicas: tunnel-registry processes (the packaged application) on one
- * fresh database. Replicas a and b serve the contention test; replica c exists to be killed with SIGKILL while
+ * fresh database, each committing its acquisitions and releases in batches (group commit; the tests check that
+ * batches of more than one change did happen), which lock in (account, port) order so that two replicas' batches
+ * cannot deadlock. Replicas a and b serve the contention test; replica c exists to be killed with SIGKILL while
  * acquisitions are in flight, so that neither test depends on the other having run.
  *
  * <p>key-validator: AcquireLease and ReleaseLease carry the api_key_id a gateway has already validated, so the
@@ -118,7 +120,13 @@ class TwoRegistriesIT {
         }
         assertEquals(200, calls.size());
 
+        String before = a.metrics() + b.metrics();
         List<Outcome> outcomes = runAtOnce(calls);
+        String after = a.metrics() + b.metrics();
+        Fixtures.assertBatched(after);
+        assertTrue(Fixtures.metric(after, "secureconnect_registry_lease_batch_size_sum")
+                - Fixtures.metric(before, "secureconnect_registry_lease_batch_size_sum") >= 200,
+                "every acquisition went through the group commit");
 
         Map<String, Map<Integer, Lease>> granted = ConcurrentGrants.check(outcomes.stream()
                 .map(o -> new ConcurrentGrants.Answer(o.call.account, o.call.port, o.call.apiKeyId, o.lease, o.failure))
@@ -191,6 +199,7 @@ class TwoRegistriesIT {
         }
 
         assertTrue(errorsOnA.isEmpty(), "the surviving replica failed calls: " + errorsOnA);
+        Fixtures.assertBatched(a.metrics());
         List<Requester> onC = requesters.stream().filter(r -> r.failure != null).toList();
         assertEquals(perReplica, onC.size(), "every requester of the killed replica saw its failure");
         for (Requester requester : onC) {

@@ -41,12 +41,30 @@ public interface RegistryConfig {
     /** The stock-frps control plane (server-plugin hooks). */
     Frp frp();
 
+    /** Group commit of AcquireLease and ReleaseLease (gRPC): many lease changes in one transaction. */
+    Batch batch();
+
     interface Ports {
         @WithDefault("30000")
         int first();
 
         @WithDefault("30099")
         int last();
+    }
+
+    /** Allowed values: {@link RegistrySettings#BATCH}. */
+    interface Batch {
+        /** At most this many queued acquisitions and releases are committed together. */
+        @WithDefault("64")
+        int max();
+
+        /** Threads (each with one database connection while it runs a batch) that run batches side by side. */
+        @WithDefault("2")
+        int workers();
+
+        /** Lease changes that may wait for a worker; beyond it a call is answered UNAVAILABLE / OVERLOADED. */
+        @WithDefault("10000")
+        int queueMax();
     }
 
     interface Frp {

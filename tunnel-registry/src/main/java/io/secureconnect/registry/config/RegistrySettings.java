@@ -20,6 +20,8 @@ public final class RegistrySettings {
     static final String PREFIX = "secureconnect.registry.";
     private static final Pattern GATEWAY_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
     private static final Map<String, String> DURATION_DEFAULTS = new LinkedHashMap<>();
+    /** The batch settings (name after {@code secureconnect.registry.}): default, smallest and largest value. */
+    static final Map<String, int[]> BATCH = new LinkedHashMap<>();
 
     static {
         DURATION_DEFAULTS.put("lease-ttl", "30s");
@@ -28,6 +30,9 @@ public final class RegistrySettings {
         DURATION_DEFAULTS.put("gateway-ttl", "30s");
         DURATION_DEFAULTS.put("sweep-interval", "5s");
         DURATION_DEFAULTS.put("event-poll-interval", "250ms");
+        BATCH.put("batch.max", new int[] {64, 1, 1000});
+        BATCH.put("batch.workers", new int[] {2, 1, 64});
+        BATCH.put("batch.queue-max", new int[] {10_000, 1, 1_000_000});
     }
 
     private RegistrySettings() {
@@ -42,7 +47,11 @@ public final class RegistrySettings {
         durations.put("gateway-ttl", config.gatewayTtl());
         durations.put("sweep-interval", config.sweepInterval());
         durations.put("event-poll-interval", config.eventPollInterval());
-        return check(config.ports().first(), config.ports().last(), durations, config.frp().gatewayId());
+        Map<String, Integer> batch = new LinkedHashMap<>();
+        batch.put("batch.max", config.batch().max());
+        batch.put("batch.workers", config.batch().workers());
+        batch.put("batch.queue-max", config.batch().queueMax());
+        return check(config.ports().first(), config.ports().last(), durations, config.frp().gatewayId(), batch);
     }
 
     /** Problems with the raw configuration, read with the same names and defaults as {@link RegistryConfig}. */
@@ -56,14 +65,24 @@ public final class RegistrySettings {
             parseDuration(text).ifPresentOrElse(d -> durations.put(name, d), () -> problems.add(
                     problem(name, text, "must be a duration such as 30s, 500ms or PT1M")));
         });
+        Map<String, Integer> batch = new LinkedHashMap<>();
+        BATCH.forEach((name, range) -> {
+            String text = raw.getOptionalValue(PREFIX + name, String.class).orElse(String.valueOf(range[0])).trim();
+            try {
+                batch.put(name, Integer.parseInt(text));
+            } catch (NumberFormatException e) {
+                problems.add(problem(name, text, between(range)));
+            }
+        });
         if (!problems.isEmpty()) {
             return problems;
         }
         return check(first.orElseThrow(), last.orElseThrow(), durations,
-                raw.getOptionalValue(PREFIX + "frp.gateway-id", String.class).orElse("frps"));
+                raw.getOptionalValue(PREFIX + "frp.gateway-id", String.class).orElse("frps"), batch);
     }
 
-    static List<StartupProblem> check(int first, int last, Map<String, Duration> durations, String frpGatewayId) {
+    static List<StartupProblem> check(int first, int last, Map<String, Duration> durations, String frpGatewayId,
+            Map<String, Integer> batch) {
         List<StartupProblem> problems = new ArrayList<>();
         if (first < 1 || first > 65535) {
             problems.add(problem("ports.first", String.valueOf(first), "must be an integer from 1 to 65535"));
@@ -84,7 +103,17 @@ public final class RegistrySettings {
             problems.add(problem("frp.gateway-id", frpGatewayId,
                     "must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit"));
         }
+        batch.forEach((name, value) -> {
+            int[] range = BATCH.get(name);
+            if (value < range[1] || value > range[2]) {
+                problems.add(problem(name, String.valueOf(value), between(range)));
+            }
+        });
         return problems;
+    }
+
+    private static String between(int[] range) {
+        return "must be an integer from " + range[1] + " to " + range[2];
     }
 
     /** Quarkus's duration forms: a number of seconds, {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d}, ISO-8601. */

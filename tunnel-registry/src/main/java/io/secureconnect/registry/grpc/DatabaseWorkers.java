@@ -2,12 +2,12 @@ package io.secureconnect.registry.grpc;
 
 import io.grpc.Status;
 import io.secureconnect.common.grpc.GrpcFailure;
-import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -16,9 +16,9 @@ import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Runs the lease calls (acquire, renew, release: one statement each) on as many threads as the connection pool
- * has connections, so that a burst of calls waits in this queue, in memory, rather than as hundreds of threads
- * contending for 20 connections; and without the generic worker pool's per-call dispatch and context capture.
+ * Runs RenewLease (one statement; acquisitions and releases go to the group commit, {@code LeaseBatcher}) on as
+ * many threads as the connection pool has connections, so that a burst of calls waits in this queue, in memory,
+ * rather than as hundreds of threads contending for 20 connections; and without the generic worker pool's per-call dispatch and context capture.
  * The gRPC method itself returns at once on the event loop; the answer is written from the worker thread.
  * A full queue (far beyond any gateway fleet's concurrency) answers RESOURCE_EXHAUSTED instead of growing.
  */
@@ -42,7 +42,7 @@ public class DatabaseWorkers {
     }
 
     /** The work's answer, or its failure translated as every gRPC call of the registry does ({@link GrpcCalls}). */
-    <T> Uni<T> call(String method, Supplier<T> work) {
+    <T> CompletionStage<T> call(String method, Supplier<T> work) {
         CompletableFuture<T> answer = new CompletableFuture<>();
         try {
             executor.execute(() -> {
@@ -56,7 +56,7 @@ public class DatabaseWorkers {
             answer.completeExceptionally(GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED, "OVERLOADED",
                     QUEUE + " lease calls are waiting for the database already; retry with backoff"));
         }
-        return Uni.createFrom().completionStage(answer);
+        return answer;
     }
 
     @PreDestroy

@@ -2,9 +2,12 @@ package io.secureconnect.registry.grpc;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.registry.lease.LeaseFailure;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -26,6 +29,42 @@ final class GrpcCalls {
         } catch (RuntimeException e) {
             throw unexpected(method, e);
         }
+    }
+
+    /** Runs the work and sends its answer, or its failure translated as {@link #call} does. */
+    static <T> void respond(StreamObserver<T> response, String method, Supplier<T> work) {
+        T answer;
+        try {
+            answer = call(method, work);
+        } catch (RuntimeException e) {
+            response.onError(e);
+            return;
+        }
+        response.onNext(answer);
+        response.onCompleted();
+    }
+
+    /** Sends the answer of work that completes later (e.g. a lease batch), its failure translated as {@link #call}. */
+    static <T> void respondLater(StreamObserver<T> response, String method, CompletionStage<T> work) {
+        work.whenComplete((answer, failure) -> {
+            if (failure != null) {
+                response.onError(translate(method, failure));
+            } else {
+                response.onNext(answer);
+                response.onCompleted();
+            }
+        });
+    }
+
+    private static Throwable translate(String method, Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof LeaseFailure failure) {
+            return failure.toGrpc();
+        }
+        if (cause instanceof StatusRuntimeException) {
+            return cause;
+        }
+        return unexpected(method, cause);
     }
 
     static StatusRuntimeException unexpected(String method, Throwable e) {

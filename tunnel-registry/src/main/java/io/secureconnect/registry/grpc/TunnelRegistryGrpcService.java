@@ -1,5 +1,7 @@
 package io.secureconnect.registry.grpc;
 
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseRequest;
 import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseResponse;
@@ -14,28 +16,29 @@ import io.secureconnect.proto.tunnelregistry.v1.ReleaseLeaseRequest;
 import io.secureconnect.proto.tunnelregistry.v1.ReleaseLeaseResponse;
 import io.secureconnect.proto.tunnelregistry.v1.RenewLeaseRequest;
 import io.secureconnect.proto.tunnelregistry.v1.RenewLeaseResponse;
-import io.secureconnect.proto.tunnelregistry.v1.TunnelRegistry;
+import io.secureconnect.proto.tunnelregistry.v1.TunnelRegistryGrpc;
 import io.secureconnect.proto.tunnelregistry.v1.WatchLeaseEventsRequest;
 import io.secureconnect.registry.config.RegistryConfig;
 import io.secureconnect.registry.gateway.GatewayService;
 import io.secureconnect.registry.lease.AcquireCommand;
-import io.secureconnect.registry.lease.Grant;
 import io.secureconnect.registry.lease.LeaseRules;
 import io.secureconnect.registry.lease.LeaseService;
+import io.secureconnect.registry.lease.ReleaseCommand;
 import io.secureconnect.registry.lease.RenewCommand;
 import io.secureconnect.registry.tunnel.TunnelQueries;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.inject.Inject;
 import java.time.Instant;
 
 /**
- * The gRPC face of the registry for gateways and connector-policy; the work is in the feature services. The lease
- * calls gateways make at high rates run on {@link DatabaseWorkers}; the others on the worker pool ({@code @Blocking}).
+ * The gRPC face of the registry for gateways and connector-policy, on the plain grpc-java API (no Mutiny bridge or
+ * context capture per call); the work is in the feature services. AcquireLease and ReleaseLease are queued for the
+ * group commit ({@code LeaseBatcher}) on the event loop and answered from its threads; RenewLease runs on
+ * {@link DatabaseWorkers}; the rarer calls on the worker pool ({@code @Blocking}).
  */
 @GrpcService
-public class TunnelRegistryGrpcService implements TunnelRegistry {
+public class TunnelRegistryGrpcService extends TunnelRegistryGrpc.TunnelRegistryImplBase {
 
     @Inject
     GatewayService gateways;
@@ -60,82 +63,93 @@ public class TunnelRegistryGrpcService implements TunnelRegistry {
 
     @Override
     @Blocking
-    public Uni<RegisterGatewayResponse> registerGateway(RegisterGatewayRequest request) {
-        return Uni.createFrom().item(() -> GrpcCalls.call("RegisterGateway", () -> {
+    public void registerGateway(RegisterGatewayRequest request, StreamObserver<RegisterGatewayResponse> response) {
+        GrpcCalls.respond(response, "RegisterGateway", () -> {
             var gateway = request.getGateway();
             gateways.register(gateway.getGatewayId(), gateway.getAgentEndpoint(), gateway.getProxyHost(),
                     gateway.getVersion());
             return RegisterGatewayResponse.newBuilder()
                     .setHeartbeatInterval(ProtoMapping.duration(config.heartbeatInterval()))
                     .setLeaseTtl(ProtoMapping.duration(config.leaseTtl())).build();
-        }));
-    }
-
-    @Override
-    @Blocking
-    public Uni<HeartbeatGatewayResponse> heartbeatGateway(HeartbeatGatewayRequest request) {
-        return Uni.createFrom().item(() -> GrpcCalls.call("HeartbeatGateway", () ->
-                HeartbeatGatewayResponse.newBuilder()
-                        .setExpiresAt(ProtoMapping.timestamp(gateways.heartbeat(request.getGatewayId()))).build()));
-    }
-
-    @Override
-    public Uni<AcquireLeaseResponse> acquireLease(AcquireLeaseRequest request) {
-        return workers.call("AcquireLease", () -> {
-            Grant grant = leases.acquire(new AcquireCommand(request.getAccountId(), request.getPort(),
-                    request.getApiKeyId(), request.getGatewayId(), request.getAgentId(), request.getAgentHost(),
-                    request.getAgentVersion(), false));
-            return AcquireLeaseResponse.newBuilder().setLease(ProtoMapping.lease(grant.lease()))
-                    .setResumed(grant.resumed()).build();
         });
     }
 
     @Override
-    public Uni<RenewLeaseResponse> renewLease(RenewLeaseRequest request) {
-        return workers.call("RenewLease", () -> {
+    @Blocking
+    public void heartbeatGateway(HeartbeatGatewayRequest request, StreamObserver<HeartbeatGatewayResponse> response) {
+        GrpcCalls.respond(response, "HeartbeatGateway", () -> HeartbeatGatewayResponse.newBuilder()
+                .setExpiresAt(ProtoMapping.timestamp(gateways.heartbeat(request.getGatewayId()))).build());
+    }
+
+    @Override
+    public void acquireLease(AcquireLeaseRequest request, StreamObserver<AcquireLeaseResponse> response) {
+        GrpcCalls.respondLater(response, "AcquireLease", leases.acquireBatched(new AcquireCommand(
+                request.getAccountId(), request.getPort(), request.getApiKeyId(), request.getGatewayId(),
+                request.getAgentId(), request.getAgentHost(), request.getAgentVersion(), false)).thenApply(grant ->
+                        AcquireLeaseResponse.newBuilder().setLease(ProtoMapping.lease(grant.lease()))
+                                .setResumed(grant.resumed()).build()));
+    }
+
+    @Override
+    public void renewLease(RenewLeaseRequest request, StreamObserver<RenewLeaseResponse> response) {
+        GrpcCalls.respondLater(response, "RenewLease", workers.call("RenewLease", () -> {
             Long bytesIn = request.hasCounters() ? request.getCounters().getBytesIn() : null;
             Long bytesOut = request.hasCounters() ? request.getCounters().getBytesOut() : null;
             Instant expiresAt = leases.renew(new RenewCommand(request.getAccountId(), request.getPort(),
                     request.getEpoch(), request.getGatewayId(), bytesIn, bytesOut));
-            RenewLeaseResponse.Builder response = RenewLeaseResponse.newBuilder();
+            RenewLeaseResponse.Builder answer = RenewLeaseResponse.newBuilder();
             if (expiresAt != null) {
-                response.setExpiresAt(ProtoMapping.timestamp(expiresAt));
+                answer.setExpiresAt(ProtoMapping.timestamp(expiresAt));
             }
-            return response.build();
-        });
+            return answer.build();
+        }));
     }
 
     @Override
-    public Uni<ReleaseLeaseResponse> releaseLease(ReleaseLeaseRequest request) {
-        return workers.call("ReleaseLease", () -> ReleaseLeaseResponse.newBuilder()
-                .setReleased(leases.release(request.getAccountId(), request.getPort(), request.getEpoch(),
-                        request.getGatewayId())).build());
+    public void releaseLease(ReleaseLeaseRequest request, StreamObserver<ReleaseLeaseResponse> response) {
+        GrpcCalls.respondLater(response, "ReleaseLease", leases.releaseBatched(new ReleaseCommand(
+                request.getAccountId(), request.getPort(), request.getEpoch(), request.getGatewayId()))
+                .thenApply(released -> ReleaseLeaseResponse.newBuilder().setReleased(released).build()));
     }
 
     @Override
     @Blocking
-    public Multi<LeaseEvent> watchLeaseEvents(WatchLeaseEventsRequest request) {
+    public void watchLeaseEvents(WatchLeaseEventsRequest request, StreamObserver<LeaseEvent> observer) {
+        ServerCallStreamObserver<LeaseEvent> stream = (ServerCallStreamObserver<LeaseEvent>) observer;
         try {
             GrpcCalls.call("WatchLeaseEvents", () -> {
                 gateways.requireRegistered(request.getGatewayId());
                 return null;
             });
         } catch (RuntimeException e) {
-            return Multi.createFrom().failure(e);
+            stream.onError(e);
+            return;
         }
-        return events.watch(request.getGatewayId()).map(ProtoMapping::event);
+        Cancellable subscription = events.watch(request.getGatewayId()).map(ProtoMapping::event).subscribe().with(
+                event -> {
+                    if (!stream.isCancelled()) {
+                        stream.onNext(event);
+                    }
+                },
+                failure -> {
+                    if (!stream.isCancelled()) {
+                        stream.onError(failure);
+                    }
+                },
+                stream::onCompleted);
+        stream.setOnCancelHandler(subscription::cancel);
     }
 
     @Override
     @Blocking
-    public Uni<FindTunnelsResponse> findTunnels(FindTunnelsRequest request) {
-        return Uni.createFrom().item(() -> GrpcCalls.call("FindTunnels", () -> {
+    public void findTunnels(FindTunnelsRequest request, StreamObserver<FindTunnelsResponse> response) {
+        GrpcCalls.respond(response, "FindTunnels", () -> {
             rules.account(request.getAccountId());
             rules.port(request.getPort(), true);
-            FindTunnelsResponse.Builder response = FindTunnelsResponse.newBuilder();
+            FindTunnelsResponse.Builder answer = FindTunnelsResponse.newBuilder();
             tunnels.find(request.getAccountId(), request.getPort()).forEach(t ->
-                    response.addTunnels(ProtoMapping.tunnel(t)));
-            return response.build();
-        }));
+                    answer.addTunnels(ProtoMapping.tunnel(t)));
+            return answer.build();
+        });
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Why a lease operation was refused: a stable reason (e.g. {@code PORT_HELD}), a message for people and facts
- * (e.g. the holder's tunnel). Nothing was changed. Translated at each boundary: gRPC status with the reason
+ * (e.g. the holder's tunnel). Nothing was changed (for UNAVAILABLE: see its kind). Translated at each boundary: gRPC status with the reason
  * trailer, problem+json, or an frp reject reason.
  */
 public class LeaseFailure extends RuntimeException {
@@ -22,7 +22,12 @@ public class LeaseFailure extends RuntimeException {
         NOT_FOUND(Status.Code.NOT_FOUND, 404),
         HELD(Status.Code.ALREADY_EXISTS, 409),
         LOST(Status.Code.FAILED_PRECONDITION, 412),
-        EXHAUSTED(Status.Code.RESOURCE_EXHAUSTED, 409);
+        EXHAUSTED(Status.Code.RESOURCE_EXHAUSTED, 409),
+        /** The database failed or was too busy; the caller may repeat the request (acquisitions resume, releases
+         * are idempotent). */
+        UNAVAILABLE(Status.Code.UNAVAILABLE, 503),
+        /** Concurrent batches kept conflicting (deadlock or serialization failure on every attempt). */
+        ABORTED(Status.Code.ABORTED, 409);
 
         final Status.Code grpc;
         final int http;

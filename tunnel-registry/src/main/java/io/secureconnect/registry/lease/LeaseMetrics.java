@@ -1,6 +1,7 @@
 package io.secureconnect.registry.lease;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -8,7 +9,9 @@ import jakarta.inject.Inject;
 /**
  * Counters of lease changes made by this replica ({@code secureconnect_registry_lease_grants_total{resumed}},
  * {@code secureconnect_registry_lease_releases_total} on {@code /q/metrics}): what the per-grant log line told an
- * operator, at the cost of an atomic add.
+ * operator, at the cost of an atomic add; and the batches ({@link LeaseBatcher}): how many lease changes each
+ * committed ({@code secureconnect_registry_lease_batch_size}) and how many were rerun after a deadlock or a
+ * serialization failure ({@code secureconnect_registry_lease_batch_retries_total}).
  */
 @ApplicationScoped
 public class LeaseMetrics {
@@ -16,6 +19,8 @@ public class LeaseMetrics {
     private final Counter fresh;
     private final Counter resumed;
     private final Counter released;
+    private final DistributionSummary batchSize;
+    private final Counter batchRetries;
 
     @Inject
     public LeaseMetrics(MeterRegistry registry) {
@@ -23,6 +28,10 @@ public class LeaseMetrics {
         resumed = grants(registry, "true");
         released = Counter.builder("secureconnect.registry.lease.releases")
                 .description("Leases released by their gateway through this replica").register(registry);
+        batchSize = DistributionSummary.builder("secureconnect.registry.lease.batch.size")
+                .description("Lease changes committed together in one transaction by this replica").register(registry);
+        batchRetries = Counter.builder("secureconnect.registry.lease.batch.retries")
+                .description("Lease batches rerun after a deadlock or serialization failure").register(registry);
     }
 
     private static Counter grants(MeterRegistry registry, String resumed) {
@@ -37,5 +46,13 @@ public class LeaseMetrics {
 
     void released() {
         released.increment();
+    }
+
+    void batch(int size) {
+        batchSize.record(size);
+    }
+
+    void batchRetried() {
+        batchRetries.increment();
     }
 }

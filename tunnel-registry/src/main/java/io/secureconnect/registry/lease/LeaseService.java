@@ -6,6 +6,7 @@ import static io.secureconnect.registry.db.Jdbc.seconds;
 
 import io.secureconnect.registry.config.RegistryConfig;
 import io.secureconnect.registry.pool.PortPool;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -38,6 +40,7 @@ public class LeaseService {
     private final LeaseRules rules;
     private final LeaseStore store;
     private final LeaseMetrics metrics;
+    private final LeaseBatcher batcher;
 
     @Inject
     public LeaseService(DataSource dataSource, RegistryConfig config, PortPool pool, LeaseRules rules,
@@ -48,6 +51,37 @@ public class LeaseService {
         this.pool = pool;
         this.rules = rules;
         this.store = new LeaseStore(config.leaseTtl(), config.resumeGrace());
+        this.batcher = new LeaseBatcher(dataSource, store, pool.first(), pool.last(), new LeaseBatcher.Settings(
+                config.batch().max(), config.batch().workers(), config.batch().queueMax()), metrics).start();
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        batcher.close();
+    }
+
+    /**
+     * {@link #acquire} through the group commit ({@link LeaseBatcher}): the same rules and answers, committed in one
+     * transaction with whatever other lease changes were queued. For callers with no transaction of their own
+     * (gRPC); a bad request fails the future at once with its specific error, before anything is queued.
+     */
+    public CompletableFuture<Grant> acquireBatched(AcquireCommand command) {
+        try {
+            rules.acquire(command);
+        } catch (LeaseFailure e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return batcher.acquire(command);
+    }
+
+    /** {@link #release} through the group commit, as {@link #acquireBatched}. */
+    public CompletableFuture<Boolean> releaseBatched(ReleaseCommand command) {
+        try {
+            releaseRules(command.accountId(), command.port(), command.epoch(), command.gatewayId());
+        } catch (LeaseFailure e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return batcher.release(command);
     }
 
     /**
@@ -114,10 +148,7 @@ public class LeaseService {
      * RELEASED event and its tunnel change in one statement (autocommit, one round trip).
      */
     public boolean release(String accountId, int port, long epoch, String gatewayId) {
-        rules.account(accountId);
-        rules.port(port, false);
-        rules.epoch(epoch);
-        rules.gateway(gatewayId);
+        releaseRules(accountId, port, epoch, gatewayId);
         String sql = "WITH released AS (UPDATE lease SET state = 'RELEASED', ended_at = now() WHERE account_id = ?"
                 + " AND port = ? AND epoch = ? AND gateway_id = ? AND state = 'LIVE' RETURNING *),"
                 + " event AS (INSERT INTO lease_event (type, account_id, port, epoch, tunnel_id, api_key_id, gateway_id,"
@@ -224,6 +255,13 @@ public class LeaseService {
         } catch (SQLException e) {
             throw failure("sweeping expired leases", e);
         }
+    }
+
+    private void releaseRules(String accountId, int port, long epoch, String gatewayId) {
+        rules.account(accountId);
+        rules.port(port, false);
+        rules.epoch(epoch);
+        rules.gateway(gatewayId);
     }
 
     private static void disconnectTunnel(Connection c, String accountId, int port) throws SQLException {

@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Takes one (account, port) through {@code lease_acquire} (migration V2), which locks the lease row (or inserts
- * it; the primary key lets exactly one concurrent insert win), decides with the database clock whether the port
- * is free, and writes the lease, its tunnel and its events in one transaction and one round trip; and translates
- * its answer (a grant, or why not).
+ * Takes one (account, port) through {@code lease_acquire} (migrations V2, V3), which locks the lease row (or
+ * inserts it; the primary key lets exactly one concurrent insert win), decides with the database clock whether the
+ * port is free, and writes the lease, its tunnel and its events in one transaction and one round trip; and
+ * translates its answer, or a batch's ({@link LeaseBatchStore}): a grant, or why not.
  */
 final class LeaseStore {
 
@@ -30,8 +30,16 @@ final class LeaseStore {
         this.grace = grace;
     }
 
+    Duration ttl() {
+        return ttl;
+    }
+
+    Duration grace() {
+        return grace;
+    }
+
     /**
-     * The whole acquisition in one round trip ({@code lease_acquire}, migration V2): the gateway check, resumption,
+     * The whole acquisition in one round trip ({@code lease_acquire}, migrations V2 and V3): the gateway check, resumption,
      * the lowest free port for port 0, and the lease, tunnel and events, in the statement's own transaction.
      */
     Grant acquire(Connection c, AcquireCommand command, int first, int last) throws SQLException {
@@ -52,31 +60,40 @@ final class LeaseStore {
             s.setInt(++i, last);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                String outcome = rs.getString("outcome");
-                switch (outcome) {
-                    case "GRANTED":
-                        return new Grant(lease(rs), rs.getBoolean("resumed"));
-                    case "HELD":
-                        throw held(command.accountId(), rs.getInt("port"), new Holder(uuid(rs, "holder_tunnel_id"),
-                                instant(rs, "holder_since"), instant(rs, "holder_expires_at"),
-                                rs.getBoolean("holder_unexpired")));
-                    case "UNKNOWN_GATEWAY":
-                        throw new LeaseFailure(LeaseFailure.Kind.NOT_FOUND, "UNKNOWN_GATEWAY", "gateway "
-                                + command.gatewayId() + " is not registered; call RegisterGateway first",
-                                Map.of("gateway-id", command.gatewayId()));
-                    case "GATEWAY_EXPIRED":
-                        throw new LeaseFailure(LeaseFailure.Kind.NOT_FOUND, "UNKNOWN_GATEWAY", "gateway "
-                                + command.gatewayId() + " stopped heartbeating (expired at "
-                                + instant(rs, "expires_at") + "); register it again",
-                                Map.of("gateway-id", command.gatewayId()));
-                    case "EXHAUSTED":
-                        throw new LeaseFailure(LeaseFailure.Kind.EXHAUSTED, "POOL_EXHAUSTED", "every port from "
-                                + first + " to " + last + " of account " + command.accountId() + " is held",
-                                Map.of("first", String.valueOf(first), "last", String.valueOf(last)));
-                    default:
-                        throw new IllegalStateException("lease_acquire answered " + outcome);
-                }
+                return answer(rs, command, first, last);
             }
+        }
+    }
+
+    /**
+     * The grant in the current row of a {@code lease_acquisition} (columns by name), or the refusal it names, thrown
+     * as a {@link LeaseFailure}. BUSY (a batch's port-0 request whose free ports were all being claimed) is not an
+     * answer for the caller: the batch repeats such a request alone ({@link #acquire}).
+     */
+    Grant answer(ResultSet rs, AcquireCommand command, int first, int last) throws SQLException {
+        String outcome = rs.getString("outcome");
+        switch (outcome) {
+            case "GRANTED":
+                return new Grant(lease(rs), rs.getBoolean("resumed"));
+            case "HELD":
+                throw held(command.accountId(), rs.getInt("port"), new Holder(uuid(rs, "holder_tunnel_id"),
+                        instant(rs, "holder_since"), instant(rs, "holder_expires_at"),
+                        rs.getBoolean("holder_unexpired")));
+            case "UNKNOWN_GATEWAY":
+                throw new LeaseFailure(LeaseFailure.Kind.NOT_FOUND, "UNKNOWN_GATEWAY", "gateway "
+                        + command.gatewayId() + " is not registered; call RegisterGateway first",
+                        Map.of("gateway-id", command.gatewayId()));
+            case "GATEWAY_EXPIRED":
+                throw new LeaseFailure(LeaseFailure.Kind.NOT_FOUND, "UNKNOWN_GATEWAY", "gateway "
+                        + command.gatewayId() + " stopped heartbeating (expired at "
+                        + instant(rs, "expires_at") + "); register it again",
+                        Map.of("gateway-id", command.gatewayId()));
+            case "EXHAUSTED":
+                throw new LeaseFailure(LeaseFailure.Kind.EXHAUSTED, "POOL_EXHAUSTED", "every port from "
+                        + first + " to " + last + " of account " + command.accountId() + " is held",
+                        Map.of("first", String.valueOf(first), "last", String.valueOf(last)));
+            default:
+                throw new IllegalStateException("lease_acquire answered " + outcome);
         }
     }
 

@@ -43,6 +43,9 @@ class RegistrySettingsTest {
         assertEquals("frps", defaults.frp().gatewayId());
         assertEquals("127.0.0.1:7000", defaults.frp().agentEndpoint());
         assertEquals("127.0.0.1", defaults.frp().proxyHost());
+        assertEquals(64, defaults.batch().max());
+        assertEquals(2, defaults.batch().workers());
+        assertEquals(10_000, defaults.batch().queueMax());
         assertEquals(List.of(), RegistrySettings.problems(defaults));
         assertEquals(List.of(), RegistrySettings.problems(config(Map.of())));
     }
@@ -77,5 +80,31 @@ class RegistrySettingsTest {
         assertEquals("startup refused: secureconnect.registry.frp.gateway-id=frps one: must be 1-128 letters, digits,"
                 + " '.', '_' or '-', starting with a letter or digit",
                 firstProblem(Map.of("secureconnect.registry.frp.gateway-id", "frps one")));
+    }
+
+    @Test
+    void namesBatchSettingsOutsideTheirRange() {
+        assertEquals("startup refused: secureconnect.registry.batch.max=0: must be an integer from 1 to 1000",
+                firstProblem(Map.of("secureconnect.registry.batch.max", "0")));
+        assertEquals("startup refused: secureconnect.registry.batch.max=1001: must be an integer from 1 to 1000",
+                firstProblem(Map.of("secureconnect.registry.batch.max", "1001")));
+        assertEquals("startup refused: secureconnect.registry.batch.workers=two: must be an integer from 1 to 64",
+                firstProblem(Map.of("secureconnect.registry.batch.workers", "two")));
+        assertEquals("startup refused: secureconnect.registry.batch.workers=65: must be an integer from 1 to 64",
+                firstProblem(Map.of("secureconnect.registry.batch.workers", "65")));
+        assertEquals("startup refused: secureconnect.registry.batch.queue-max=0: must be an integer from 1 to 1000000",
+                firstProblem(Map.of("secureconnect.registry.batch.queue-max", "0")));
+        assertEquals(List.of(), RegistrySettings.problems(config(Map.of("secureconnect.registry.batch.max", "1",
+                "secureconnect.registry.batch.workers", "64", "secureconnect.registry.batch.queue-max", "1000000"))));
+    }
+
+    @Test
+    void namesABadBatchSettingInTheTypedConfigurationToo() {
+        RegistryConfig config = new SmallRyeConfigBuilder().withMapping(RegistryConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(Map.of("secureconnect.registry.batch.workers", "0"), "test", 500))
+                .build().getConfigMapping(RegistryConfig.class);
+        assertEquals("startup refused: secureconnect.registry.batch.workers=0: must be an integer from 1 to 64",
+                RegistrySettings.problems(config).get(0).line());
     }
 }
