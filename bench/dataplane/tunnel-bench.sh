@@ -16,7 +16,7 @@ TUNNEL_PORT=30002
 SOCKS=31080
 ROUNDS=${ROUNDS:-3}
 IDLE=${IDLE:-1000}
-LATENCY_WARMUP=${LATENCY_WARMUP:-3}
+LATENCY_WARMUP=${LATENCY_WARMUP:-12}
 
 source scripts/lib/postgres.sh
 source scripts/lib/pki.sh
