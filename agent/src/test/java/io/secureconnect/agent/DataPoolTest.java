@@ -182,6 +182,24 @@ class DataPoolTest {
     }
 
     @Test
+    void aFailedDialKeepsAReusableConnectionForTheNextDial() throws Exception {
+        FakeGateway.Session session = welcomed(pool(1, Duration.ofMinutes(2)).toBuilder().setReusable(true).build());
+        DataEndpoint.Connection parked = gateway.data().nextParked(WAIT);
+        assertNotNull(parked);
+
+        writeFrame(parked.socket(), dialRequest("conn-refused", "10.255.255.1", 443, new byte[16]).toByteArray());
+        DialResult refused = session.dialResult(WAIT);
+        assertEquals(DialStatus.DIAL_STATUS_REFUSED_BY_ALLOWLIST, refused.getStatus());
+        writeFrame(parked.socket(), dialRequest("conn-ok", "127.0.0.1", origin.port(), new byte[16]).toByteArray());
+
+        DataEndpoint.Connection assigned = gateway.data().next(WAIT);
+        assertNotNull(assigned, "the next dial was answered on the same connection");
+        assertSame(parked.socket(), assigned.socket());
+        assertEquals("conn-ok", assigned.preamble().getConnectionId());
+        assertFalse(parked.ended().isDone(), "not closed by the failure");
+    }
+
+    @Test
     void bytesAfterTheGatewaysEndCloseTheReusableConnection() throws Exception {
         welcomed(pool(1, Duration.ofMinutes(2)).toBuilder().setReusable(true).build());
         DataEndpoint.Connection parked = gateway.data().nextParked(WAIT);

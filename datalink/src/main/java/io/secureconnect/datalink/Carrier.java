@@ -82,6 +82,17 @@ public final class Carrier extends ChannelDuplexHandler {
         }
     }
 
+    /**
+     * The dial this idle connection was assigned to failed before any byte of it moved (nothing was framed): it
+     * is idle again for its side, as if END had gone both ways. On the event loop.
+     */
+    public void unused() {
+        if (mode == Mode.IDLE && ctx.channel().isActive()) {
+            ctx.channel().config().setAutoRead(true);
+            side.idle(ctx);
+        }
+    }
+
     /** Proxied connections this connection has carried to their end (both ENDs). */
     public long uses() {
         return uses;
@@ -263,11 +274,13 @@ public final class Carrier extends ChannelDuplexHandler {
             closeAfterFlush(ctx.channel());
             return;
         }
-        if (endSent) {
-            return;
+        if (endSent || !ctx.channel().isActive()) {
+            return; // already ended, or closed (then nothing is reused)
         }
         endSent = true;
         ctx.writeAndFlush(ctx.alloc().buffer(4).writeInt(0)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        // A relay may have paused reading for backpressure; what comes now is dropped or the peer's END: read on.
+        ctx.channel().config().setAutoRead(true);
         if (endReceived) {
             toIdle(ctx);
         } else {

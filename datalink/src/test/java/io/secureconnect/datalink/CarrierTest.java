@@ -195,6 +195,41 @@ class CarrierTest {
     }
 
     @Test
+    void sendingEndResumesReadingThatARelayHadPaused() {
+        assign();
+        channel.config().setAutoRead(false); // a relay paused reading for backpressure, then its peer closed
+
+        Carrier.finish(channel);
+
+        assertTrue(channel.config().isAutoRead(), "the peer's END must still be read");
+    }
+
+    @Test
+    void finishOnAClosedFramedConnectionDoesNothing() {
+        assign();
+        channel.close();
+
+        Carrier.finish(channel);
+
+        assertEquals("", written());
+        assertEquals(0, side.idles);
+    }
+
+    @Test
+    void anUnusedAssignmentMakesTheConnectionIdleAgainWithoutFraming() {
+        side.frameOnMessage = false;
+        channel.writeInbound(message("dial that failed"));
+        channel.config().setAutoRead(false);
+
+        side.carrier.unused();
+
+        assertEquals(1, side.idles);
+        assertTrue(channel.config().isAutoRead());
+        channel.writeInbound(message("next dial"));
+        assertEquals(List.of("dial that failed", "next dial"), side.messages);
+    }
+
+    @Test
     void bytesAfterThePeersEndCloseTheConnection() {
         assign();
         channel.writeInbound(end(), frame("more"));

@@ -9,6 +9,7 @@ import io.secureconnect.agent.data.DataConnectionPool;
 import io.secureconnect.agent.data.DataPlane;
 import io.secureconnect.agent.data.GatewayDataConnector;
 import io.secureconnect.agent.data.Splicer;
+import io.secureconnect.datalink.Carrier;
 import io.secureconnect.proto.tunnel.v1.DataPool;
 import io.secureconnect.proto.tunnel.v1.DataPreamble;
 import io.secureconnect.proto.tunnel.v1.DialRequest;
@@ -143,7 +144,10 @@ public final class Dialer {
             }
         };
         if (NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
-            work.run(); // an address: nothing to resolve, nothing blocks
+            // An address: nothing to resolve, nothing blocks. Still a task on the loop, not inline: a socket created
+            // while the loop is dispatching an epoll batch could take the fd of one closed earlier in that batch
+            // and receive its stale event (Netty maps events to channels by fd).
+            loop.execute(work);
         } else {
             blocking.execute(work);
         }
@@ -282,10 +286,22 @@ public final class Dialer {
         result.complete(Optional.empty());
     }
 
-    /** The parked connection of a dial that failed: it can carry nothing else (the pool has replaced it). */
+    /**
+     * The parked connection of a dial that failed. A reusable one stays: nothing moved on it, so it is idle again
+     * (the gateway does the same on the DialResult); closing it would also make the gateway re-send the dial on the
+     * control stream. A single-use one closes (the pool has replaced it).
+     */
     private static void release(Channel parked) {
-        if (parked != null) {
+        if (parked == null) {
+            return;
+        }
+        Carrier carrier = Carrier.of(parked);
+        if (carrier == null) {
             parked.close();
+        } else if (parked.eventLoop().inEventLoop()) {
+            carrier.unused();
+        } else {
+            parked.eventLoop().execute(carrier::unused);
         }
     }
 

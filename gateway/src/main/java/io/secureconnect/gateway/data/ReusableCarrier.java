@@ -60,6 +60,9 @@ final class ReusableCarrier implements Carrier.Side {
     }
 
     private void armIdleDeadline(ChannelHandlerContext ctx) {
+        if (idleDeadline != null) {
+            idleDeadline.cancel(false); // parked again after a failed dial: the earlier allowance no longer counts
+        }
         idleDeadline = ctx.executor().schedule(() -> {
             if (DataPools.isParked(ctx.channel())) {
                 ctx.close(); // idle for the pool's whole allowance: the agent opens a fresh one

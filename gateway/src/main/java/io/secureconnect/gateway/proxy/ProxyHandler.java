@@ -180,6 +180,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         public void connected(Channel data) {
             if (!connect) {
                 data.pipeline().addLast("http-encoder", new HttpRequestEncoder());
+            } else {
+                // Before the relay exists: bytes the agent sent right behind its preamble (a server that speaks
+                // first) must reach the client after the 200, never before it.
+                client.writeAndFlush(ProxyResponses.connected(client.alloc()), client.voidPromise());
             }
             Relay relay = new Relay(client, tunnel.bytesOut(), metrics.bytesOut());
             data.pipeline().addLast("relay", relay);
@@ -230,8 +234,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         LOG.debugf("proxy connected account=%s port=%d tunnel=%s connection=%s destination=%s",
                 done.key.accountId(), done.key.port(), done.tunnel.tunnelId(), connectionId, done.target);
         if (done.connect) {
-            state = State.CONNECT_RELAY;
-            client.writeAndFlush(ProxyResponses.connected(client.alloc()), client.voidPromise());
+            state = State.CONNECT_RELAY; // the 200 went out when the data connection arrived
         } else {
             state = State.HTTP_RELAY;
             data.write(done.request, data.voidPromise());

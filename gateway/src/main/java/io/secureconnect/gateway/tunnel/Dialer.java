@@ -115,9 +115,11 @@ public class Dialer {
             return;
         }
         PendingDial dial = pending.get(result.getConnectionId());
-        if (dial == null || dial.agent() != agent || !end(dial)) {
+        if (dial == null || dial.agent() != agent || !pending.remove(dial)) {
             return;
         }
+        dial.cancelDeadline();
+        dial.releaseCarrier();
         String status = result.getStatus().name().replace("DIAL_STATUS_", "");
         metrics.error("DIAL_" + status);
         LOG.infof("dial refused by the agent %s connection=%s status=%s", dial.tunnel(), dial.connectionId(), status);

@@ -82,6 +82,24 @@ public final class PendingDial {
         }
     }
 
+    /**
+     * The agent answered the dial with a failure: a reusable carrier is idle again (nothing moved on it; the agent
+     * keeps it too), a single-use one closes.
+     */
+    void releaseCarrier() {
+        io.netty.channel.Channel current = carrier;
+        if (current == null) {
+            return;
+        }
+        stopWatchingCarrier();
+        io.secureconnect.datalink.Carrier reusable = io.secureconnect.datalink.Carrier.of(current);
+        if (reusable == null) {
+            current.close();
+        } else {
+            current.eventLoop().execute(reusable::unused);
+        }
+    }
+
     void cancelDeadline() {
         ScheduledFuture<?> current = deadline;
         if (current != null) {
