@@ -18,38 +18,20 @@ source scripts/lib/postgres.sh
 source scripts/lib/pki.sh
 source scripts/lib/processes.sh
 source scripts/lib/stack.sh
+source bench/dataplane/lib.sh
 
 cleanup() {
-  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  origin_stop "$WORK"
   stop_all "$RUN" >/dev/null
 }
 trap cleanup EXIT
 
-[ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null && sleep 0.3
+origin_stop "$WORK"
 rm -rf "$WORK"; mkdir -p "$WORK/www" "$RUN/logs"
 stop_all "$RUN" >/dev/null
 postgres_up; postgres_databases >/dev/null
-head -c 1024 /dev/urandom > "$WORK/www/1k"
-[ "$TPUT" -gt 0 ] && head -c $((1024 * 1024 * 1024)) /dev/zero > "$WORK/www/1g"
-cat > "$WORK/nginx.conf" <<CONF
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 8192; }
-http { access_log off; sendfile on; tcp_nodelay on; server { listen 127.0.0.1:$ORIGIN; root $WORK/www; } }
-CONF
-nginx -c "$WORK/nginx.conf"
-
-stack_start "$RUN" >/dev/null
-ADMIN=$(cat "$RUN/admin-api-key")
-AGENT_KEY=$(agent_key "$ADMIN" default bench_agent)
-REMOTE_PORT=$TUNNEL_PORT REMOTE_SERVER=localhost:8443 API_KEY=$AGENT_KEY GATEWAY_CA=$RUN/pki/ca.pem \
-  ALLOW="127.0.0.1:$ORIGIN" start_cmd "$RUN" agent java -jar agent/target/agent-runner.jar
-wait_agent "$RUN" agent "$TUNNEL_PORT"
-tunnel_connector "$ADMIN" default bench_origin "http://127.0.0.1:$ORIGIN/" "$TUNNEL_PORT" >/dev/null
-eval "$(resolve_env default "bench-$(date +%s)" bench_origin)"
-PROXY=$HARNESS_HTTP_PROXY
-GATEWAY_PID=$(cat "$RUN/pids/gateway"); AGENT_PID=$(cat "$RUN/pids/agent")
+origin_start "$WORK" "$ORIGIN" "$TPUT"
+tunnel_start "$RUN" "$TUNNEL_PORT" "$ORIGIN"
 
 config=$WORK/urls
 : > "$config"

@@ -22,13 +22,14 @@ source scripts/lib/postgres.sh
 source scripts/lib/pki.sh
 source scripts/lib/processes.sh
 source scripts/lib/stack.sh
+source bench/dataplane/lib.sh
 
 for tool in nginx sshd ssh curl jcmd python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y nginx-light openssh-server openssh-client curl" >&2; exit 2; }
 done
 
 cleanup() {
-  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  origin_stop "$WORK"
   [ -n "${SSH_PID:-}" ] && kill "$SSH_PID" 2>/dev/null || true
   [ -f "$WORK/sshd.pid" ] && kill "$(cat "$WORK/sshd.pid")" 2>/dev/null || true
   stop_all "$RUN" >/dev/null
@@ -40,23 +41,7 @@ stop_all "$RUN" >/dev/null
 postgres_up; postgres_databases >/dev/null
 
 echo "== origin: nginx on 127.0.0.1:$ORIGIN (1 GiB and 1 KiB files)"
-head -c $((1024 * 1024 * 1024)) /dev/zero > "$WORK/www/1g"
-head -c 1024 /dev/urandom > "$WORK/www/1k"
-cat > "$WORK/nginx.conf" <<CONF
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nodelay on;
-  keepalive_timeout 600s;
-  keepalive_requests 100000;
-  server { listen 127.0.0.1:$ORIGIN; root $WORK/www; }
-}
-CONF
-nginx -c "$WORK/nginx.conf"
+origin_start "$WORK" "$ORIGIN" 1
 
 echo "== OpenSSH reverse tunnel: sshd on 127.0.0.1:2222, ssh -R 127.0.0.1:$SOCKS (SOCKS), aes128-gcm"
 mkdir -p /run/sshd
@@ -81,17 +66,8 @@ ssh -q -N -i "$WORK/client_key" -o StrictHostKeyChecking=no -o UserKnownHostsFil
 SSH_PID=$!
 
 echo "== Secure Connect: services, gateway, agent (REMOTE_PORT=$TUNNEL_PORT, ALLOW=127.0.0.1:$ORIGIN)"
-stack_start "$RUN" >/dev/null
-ADMIN=$(cat "$RUN/admin-api-key")
-AGENT_KEY=$(agent_key "$ADMIN" default bench_agent)
-REMOTE_PORT=$TUNNEL_PORT REMOTE_SERVER=localhost:8443 API_KEY=$AGENT_KEY GATEWAY_CA=$RUN/pki/ca.pem \
-  ALLOW="127.0.0.1:$ORIGIN" start_cmd "$RUN" agent java -jar agent/target/agent-runner.jar
-wait_agent "$RUN" agent "$TUNNEL_PORT"
-tunnel_connector "$ADMIN" default bench_origin "http://127.0.0.1:$ORIGIN/" "$TUNNEL_PORT" >/dev/null
-eval "$(resolve_env default "bench-$(date +%s)" bench_origin)"
-PROXY=$HARNESS_HTTP_PROXY
+tunnel_start "$RUN" "$TUNNEL_PORT" "$ORIGIN"
 CREDENTIAL=${PROXY#http://}; CREDENTIAL=${CREDENTIAL%@*}
-GATEWAY_PID=$(cat "$RUN/pids/gateway"); AGENT_PID=$(cat "$RUN/pids/agent")
 SSHD_SESSION_PID() { pgrep -f "sshd: $(whoami)" | head -n 1; }
 
 cpu_ticks() { local total=0 pid; for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done; echo $total; }

@@ -213,6 +213,7 @@ class CarrierTest {
 
         assertEquals("", written());
         assertEquals(0, side.idles);
+        assertEquals(-1, channel.runScheduledPendingTasks(), "no END timer is left behind for a closed connection");
     }
 
     @Test

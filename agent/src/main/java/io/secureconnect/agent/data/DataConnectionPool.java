@@ -178,11 +178,6 @@ public final class DataConnectionPool {
         }
     }
 
-    /** Parked connections now (for tests and heartbeats). */
-    public int idleCount() {
-        return idle.size();
-    }
-
     /**
      * A parked connection, for its whole life: a DialRequest the gateway writes on it (4-byte big-endian length,
      * then the message) hands it to that dial; anything else closes it. Reusable (the gateway's pool offers it): when

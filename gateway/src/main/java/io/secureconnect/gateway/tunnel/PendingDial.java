@@ -1,5 +1,9 @@
 package io.secureconnect.gateway.tunnel;
 
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
+import io.secureconnect.datalink.Carrier;
 import java.util.concurrent.ScheduledFuture;
 
 /** A DialRequest sent and not yet answered: by a data connection, a DialResult, its deadline or a hang-up. */
@@ -12,9 +16,8 @@ public final class PendingDial {
     private final DialListener listener;
     private final long startedNanos = System.nanoTime();
     private volatile ScheduledFuture<?> deadline;
-    private volatile io.netty.channel.Channel carrier;
-    private volatile io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<? super Void>>
-            carrierWatch;
+    private volatile Channel carrier;
+    private volatile GenericFutureListener<Future<? super Void>> carrierWatch;
 
     PendingDial(String connectionId, byte[] ticket, Tunnel tunnel, AgentLink agent, DialListener listener) {
         this.connectionId = connectionId;
@@ -53,20 +56,19 @@ public final class PendingDial {
     }
 
     /** The parked data connection the DialRequest went out on, if it did not go on the control stream. */
-    void carrier(io.netty.channel.Channel channel) {
+    void carrier(Channel channel) {
         this.carrier = channel;
     }
 
     /** Watches the carrier closing before the agent answered on it (removed once it did: the carrier lives on). */
-    void watchCarrier(io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<? super Void>>
-            watch) {
+    void watchCarrier(GenericFutureListener<Future<? super Void>> watch) {
         this.carrierWatch = watch;
         carrier.closeFuture().addListener(watch);
     }
 
     /** The agent answered on the carrier: a reusable one outlives this dial, so its close is no longer ours. */
     void stopWatchingCarrier() {
-        io.netty.channel.Channel current = carrier;
+        Channel current = carrier;
         var watch = carrierWatch;
         if (current != null && watch != null) {
             current.closeFuture().removeListener(watch);
@@ -76,7 +78,7 @@ public final class PendingDial {
 
     /** The dial ended without its data connection: a parked one it was written on can carry nothing else. */
     void closeCarrier() {
-        io.netty.channel.Channel current = carrier;
+        Channel current = carrier;
         if (current != null) {
             current.close();
         }
@@ -87,12 +89,12 @@ public final class PendingDial {
      * keeps it too), a single-use one closes.
      */
     void releaseCarrier() {
-        io.netty.channel.Channel current = carrier;
+        Channel current = carrier;
         if (current == null) {
             return;
         }
         stopWatchingCarrier();
-        io.secureconnect.datalink.Carrier reusable = io.secureconnect.datalink.Carrier.of(current);
+        Carrier reusable = Carrier.of(current);
         if (reusable == null) {
             current.close();
         } else {
