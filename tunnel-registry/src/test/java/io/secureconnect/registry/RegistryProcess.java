@@ -32,26 +32,40 @@ final class RegistryProcess implements AutoCloseable {
     private final Path log;
     private final ManagedChannel channel;
 
-    private RegistryProcess(String name, int port, Process process, Path log) {
+    private RegistryProcess(String name, int port, int grpcPort, Process process, Path log) {
         this.name = name;
         this.port = port;
         this.process = process;
         this.log = log;
-        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
     }
 
     /** Starts the packaged registry; {@code keyValidatorPort} is where its key-validator client points. */
     static RegistryProcess start(String name, String database, int keyValidatorPort) throws IOException {
+        return start(name, database, keyValidatorPort, false);
+    }
+
+    /**
+     * As {@link #start(String, String, int)}; with {@code ownGrpcPort}, gRPC is served by grpc-java's own Netty
+     * server on a port of its own (the deployment option for high lease rates, see the README) instead of sharing
+     * the HTTP port.
+     */
+    static RegistryProcess start(String name, String database, int keyValidatorPort, boolean ownGrpcPort)
+            throws IOException {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException("package the application first (mvn verify runs this after package)");
         }
         Files.createDirectories(LOGS);
         int port = FreePorts.next();
+        int grpcPort = ownGrpcPort ? FreePorts.next() : port;
         Path log = LOGS.resolve("registry-" + name + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(java, "-Xmx256m",
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,
+                "-Dquarkus.grpc.server.use-separate-server=" + ownGrpcPort,
+                "-Dquarkus.grpc.server.host=127.0.0.1",
+                "-Dquarkus.grpc.server.port=" + grpcPort,
                 "-Dquarkus.datasource.jdbc.url=" + LocalPostgres.jdbcUrl(database),
                 "-Dquarkus.datasource.username=" + LocalPostgres.user(),
                 "-Dquarkus.datasource.password=" + LocalPostgres.password(),
@@ -60,7 +74,7 @@ final class RegistryProcess implements AutoCloseable {
                 "-Dquarkus.grpc.clients.keyvalidator.port=" + keyValidatorPort,
                 "-jar", JAR.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new RegistryProcess(name, port, process, log);
+        return new RegistryProcess(name, port, grpcPort, process, log);
     }
 
     static String applicationName(String name) {
