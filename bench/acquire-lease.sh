@@ -28,13 +28,15 @@ db=$(fresh_db registry)
 baseline_db=$(fresh_db upsert)
 port=$(free_port)
 grpc_port=$port
+separate_grpc=false
 if [[ ${BENCH_SEPARATE_GRPC:-0} == 1 ]]; then
   grpc_port=$(free_port)
+  separate_grpc=true
   echo "  gRPC on its own port $grpc_port (grpc-java Netty server)"
 fi
 start_service registry tunnel-registry "$port" "$db" \
   QUARKUS_GRPC_CLIENTS_KEYVALIDATOR_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_KEYVALIDATOR_PORT="$(free_port)" \
-  QUARKUS_GRPC_SERVER_USE_SEPARATE_SERVER="$([[ $grpc_port != "$port" ]] && echo true || echo false)" \
+  QUARKUS_GRPC_SERVER_USE_SEPARATE_SERVER="$separate_grpc" \
   QUARKUS_GRPC_SERVER_HOST=127.0.0.1 QUARKUS_GRPC_SERVER_PORT="$grpc_port"
 wait_ready registry "http://127.0.0.1:$port/q/health/ready"
 

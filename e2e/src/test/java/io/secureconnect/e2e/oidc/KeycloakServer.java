@@ -35,7 +35,9 @@ public final class KeycloakServer {
     private static final Path HOME = Path.of("target", "keycloak", "keycloak-" + VERSION).toAbsolutePath();
     private static final Path REALM_FILE = Path.of("..", "deploy", "keycloak", "secureconnect-realm.json")
             .toAbsolutePath().normalize();
-    private static final String JAVA_HOME = "/usr/lib/jvm/temurin-25-jdk-amd64";
+    // Keycloak 26 needs Java 21+; the machine's default JDK is 17.
+    private static final Path JAVA_HOME = Path.of(System.getenv().getOrDefault("KEYCLOAK_JAVA_HOME",
+            "/usr/lib/jvm/temurin-25-jdk-amd64"));
     // The first start in a fresh target/keycloak also builds Keycloak for this configuration (about a minute).
     private static final Duration START = Duration.ofSeconds(300);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,6 +68,10 @@ public final class KeycloakServer {
             throw new IllegalStateException(HOME + " is missing: the e2e build unpacks org.keycloak:keycloak-quarkus-dist:"
                     + VERSION + ":zip there (./mvnw -pl e2e verify)");
         }
+        if (!Files.isExecutable(JAVA_HOME.resolve("bin/java"))) {
+            throw new IllegalStateException("Keycloak " + VERSION + " needs a JDK 21+: none at " + JAVA_HOME
+                    + " (set KEYCLOAK_JAVA_HOME)");
+        }
         try {
             Path imports = Files.createDirectories(HOME.resolve("data/import"));
             Files.copy(REALM_FILE, imports.resolve(REALM_FILE.getFileName()), StandardCopyOption.REPLACE_EXISTING);
@@ -74,7 +80,7 @@ public final class KeycloakServer {
             ManagedProcess process = ManagedProcess.start("keycloak", List.of(HOME.resolve("bin/kc.sh").toString(),
                     "start-dev", "--http-host", "127.0.0.1", "--http-port", String.valueOf(port),
                     "--http-management-port", String.valueOf(freePort()), "--db", "dev-mem", "--import-realm"),
-                    Map.of("JAVA_HOME", JAVA_HOME,
+                    Map.of("JAVA_HOME", JAVA_HOME.toString(),
                             "KC_BOOTSTRAP_ADMIN_USERNAME", "e2e-admin",
                             // A throwaway admin password: nobody logs in to this Keycloak.
                             "KC_BOOTSTRAP_ADMIN_PASSWORD", UUID.randomUUID().toString()),
