@@ -1,6 +1,7 @@
 package io.secureconnect.bench;
 
 import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseRequest;
+import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseResponse;
 import io.secureconnect.proto.tunnelregistry.v1.Lease;
 import io.secureconnect.proto.tunnelregistry.v1.ReleaseLeaseRequest;
 import io.secureconnect.proto.tunnelregistry.v1.RenewLeaseRequest;
@@ -8,12 +9,10 @@ import io.secureconnect.proto.tunnelregistry.v1.TrafficCounters;
 import io.secureconnect.proto.tunnelregistry.v1.TunnelRegistryGrpc;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -41,29 +40,32 @@ public final class AcquireLeaseBench {
         try (Channels channels = new Channels(args.get("registry"), args.integer("channels", 4));
                 GatewayKeeper gateway = new GatewayKeeper(channels.get(0))) {
             List<TunnelRegistryGrpc.TunnelRegistryBlockingStub> stubs = new ArrayList<>();
+            List<TunnelRegistryGrpc.TunnelRegistryStub> async = new ArrayList<>();
             for (int i = 0; i < requesters; i++) {
                 stubs.add(TunnelRegistryGrpc.newBlockingStub(channels.get(i)));
+                async.add(TunnelRegistryGrpc.newStub(channels.get(i)));
             }
-            Result acquire = ClosedLoop.run("AcquireLease (then release)", requesters, warmup, duration,
-                    (caller, iteration) -> {
+            Result acquire = AsyncClosedLoop.run("AcquireLease (then release)", requesters, warmup, duration,
+                    (caller, iteration, done) -> {
                         long start = System.nanoTime();
-                        Lease lease = stubs.get(caller).acquireLease(acquire(caller)).getLease();
-                        long nanos = System.nanoTime() - start;
-                        stubs.get(caller).releaseLease(ReleaseLeaseRequest.newBuilder()
-                                .setAccountId(lease.getAccountId()).setPort(lease.getPort()).setEpoch(lease.getEpoch())
-                                .setGatewayId(GatewayKeeper.GATEWAY_ID).build());
-                        return nanos;
+                        AtomicReference<Lease> granted = new AtomicReference<>();
+                        async.get(caller).acquireLease(acquire(caller), Observers.of(failure -> {
+                            long nanos = System.nanoTime() - start;
+                            if (failure != null) {
+                                done.finished(nanos, failure);
+                                return;
+                            }
+                            Lease lease = granted.get();
+                            async.get(caller).releaseLease(release(lease), Observers.of(
+                                    released -> done.finished(nanos, released), ignored -> { }));
+                        }, (AcquireLeaseResponse response) -> granted.set(response.getLease())));
                     });
             acquire.report(out);
 
-            burst(stubs, args.integer("bursts", 20)).report(out);
+            burst(async, args.integer("bursts", 20)).report(out);
 
             int rate = args.integer("acquire-rate", 0);
             if (rate > 0) {
-                List<TunnelRegistryGrpc.TunnelRegistryStub> async = new ArrayList<>();
-                for (int i = 0; i < requesters; i++) {
-                    async.add(TunnelRegistryGrpc.newStub(channels.get(i)));
-                }
                 PacedAcquire.run(async, AcquireLeaseBench::acquire, GatewayKeeper.GATEWAY_ID, rate, warmup, duration,
                         out).report(out);
             }
@@ -72,13 +74,15 @@ public final class AcquireLeaseBench {
             for (int i = 0; i < requesters; i++) {
                 held.add(stubs.get(i).acquireLease(acquire(i)).getLease());
             }
-            Result renew = ClosedLoop.run("RenewLease", requesters, warmup, duration, (caller, iteration) -> {
+            Result renew = AsyncClosedLoop.run("RenewLease", requesters, warmup, duration, (caller, iteration, done) -> {
                 Lease lease = held.get(caller);
-                return ClosedLoop.timed(() -> stubs.get(caller).renewLease(RenewLeaseRequest.newBuilder()
+                long start = System.nanoTime();
+                async.get(caller).renewLease(RenewLeaseRequest.newBuilder()
                         .setAccountId(lease.getAccountId()).setPort(lease.getPort()).setEpoch(lease.getEpoch())
                         .setGatewayId(GatewayKeeper.GATEWAY_ID)
                         .setCounters(TrafficCounters.newBuilder().setBytesIn(iteration * 1000)
-                                .setBytesOut(iteration * 2000).setOpenConnections(1).setAgents(1)).build()));
+                                .setBytesOut(iteration * 2000).setOpenConnections(1).setAgents(1)).build(),
+                        Observers.of(failure -> done.finished(System.nanoTime() - start, failure), ignored -> { }));
             });
             renew.report(out);
         }
@@ -91,53 +95,61 @@ public final class AcquireLeaseBench {
     }
 
     /**
-     * A reconnect storm: every requester asks at the same instant (all held at a latch), once; then all release
-     * (not measured) and the next burst starts. Latency of each acquire from the common start.
+     * A reconnect storm: every requester asks at the same instant (sent back to back from one thread), once; then all
+     * release (not measured) and the next burst starts. Latency of each acquire from the common start.
      */
-    private static Result burst(List<TunnelRegistryGrpc.TunnelRegistryBlockingStub> stubs, int bursts)
-            throws Exception {
+    private static Result burst(List<TunnelRegistryGrpc.TunnelRegistryStub> stubs, int bursts) throws Exception {
         int requesters = stubs.size();
         System.out.printf("  AcquireLease burst: %d requesters at once, %d bursts%n", requesters, bursts);
         Latencies latencies = new Latencies();
         AtomicLong errors = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
-        ExecutorService pool = Executors.newFixedThreadPool(requesters);
         long begin = System.nanoTime();
-        try {
-            for (int b = 0; b < bursts; b++) {
-                CountDownLatch ready = new CountDownLatch(requesters);
-                CountDownLatch go = new CountDownLatch(1);
-                List<Future<Lease>> leases = new ArrayList<>();
-                for (int i = 0; i < requesters; i++) {
-                    int requester = i;
-                    leases.add(pool.submit(() -> {
-                        ready.countDown();
-                        go.await();
-                        long start = System.nanoTime();
-                        Lease lease = stubs.get(requester).acquireLease(acquire(requester)).getLease();
+        for (int b = 0; b < bursts; b++) {
+            CountDownLatch answered = new CountDownLatch(requesters);
+            List<Lease> leases = new ArrayList<>(Collections.nCopies(requesters, null));
+            long start = System.nanoTime();
+            for (int i = 0; i < requesters; i++) {
+                int requester = i;
+                stubs.get(i).acquireLease(acquire(i), Observers.of(failure -> {
+                    if (failure == null) {
                         latencies.add(System.nanoTime() - start);
-                        return lease;
-                    }));
-                }
-                ready.await();
-                go.countDown();
-                for (int i = 0; i < requesters; i++) {
-                    try {
-                        Lease lease = leases.get(i).get();
-                        stubs.get(i).releaseLease(ReleaseLeaseRequest.newBuilder().setAccountId(lease.getAccountId())
-                                .setPort(lease.getPort()).setEpoch(lease.getEpoch())
-                                .setGatewayId(GatewayKeeper.GATEWAY_ID).build());
-                    } catch (ExecutionException e) {
+                    } else {
                         errors.incrementAndGet();
-                        firstError.compareAndSet(null, e.getCause().toString());
+                        firstError.compareAndSet(null, failure.toString());
                     }
+                    answered.countDown();
+                }, (AcquireLeaseResponse response) -> {
+                    synchronized (leases) {
+                        leases.set(requester, response.getLease());
+                    }
+                }));
+            }
+            if (!answered.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("a burst was not answered within 60 s");
+            }
+            CountDownLatch released = new CountDownLatch(requesters);
+            for (int i = 0; i < requesters; i++) {
+                Lease lease;
+                synchronized (leases) {
+                    lease = leases.get(i);
+                }
+                if (lease == null) {
+                    released.countDown();
+                } else {
+                    stubs.get(i).releaseLease(release(lease), Observers.of(failure -> released.countDown(),
+                            ignored -> { }));
                 }
             }
-        } finally {
-            pool.shutdownNow();
+            released.await(60, TimeUnit.SECONDS);
         }
         return Result.of("AcquireLease bursts of " + requesters, latencies, errors.get(),
                 (System.nanoTime() - begin) / 1e9, firstError.get(), CpuProbe.Usage.NONE);
+    }
+
+    private static ReleaseLeaseRequest release(Lease lease) {
+        return ReleaseLeaseRequest.newBuilder().setAccountId(lease.getAccountId()).setPort(lease.getPort())
+                .setEpoch(lease.getEpoch()).setGatewayId(GatewayKeeper.GATEWAY_ID).build();
     }
 
     private static AcquireLeaseRequest acquire(int requester) {
