@@ -7,8 +7,9 @@
 # service (lease_acquire for port 0, then the release statement, same requesters and pool, on the registry's database).
 # (c) AcquireLease at a fixed rate (BENCH_ACQUIRE_RATE, default 200/s) spread over the requesters, open loop.
 #   bench/acquire-lease.sh        (BENCH_WARMUP=10 BENCH_DURATION=20 BENCH_REQUESTERS=100 BENCH_CHANNELS=4)
-# BENCH_SEPARATE_GRPC=1: the registry serves gRPC on a port of its own (grpc-java's Netty server,
-# QUARKUS_GRPC_SERVER_USE_SEPARATE_SERVER=true) instead of sharing the HTTP port (Vert.x), as for high lease rates.
+# The registry serves gRPC on a port of its own (grpc-java's Netty server), as deployed by default; BENCH_SHARED_GRPC=1
+# puts it on the HTTP port instead (QUARKUS_GRPC_SERVER_USE_SEPARATE_SERVER=false, the Vert.x server).
+# BENCH_REGISTRY_ENV: more NAME=value settings for the registry, e.g. SECURECONNECT_REGISTRY_BATCH_MAX=16.
 # AcquireLease needs no key-validator (the registry's key-validator client serves REST and frp only): it is
 # pointed at a closed port. Everything started here is stopped on exit; the databases are dropped.
 source "$(dirname "$0")/lib.sh"
@@ -27,17 +28,17 @@ echo "== tunnel-registry on a fresh database"
 db=$(fresh_db registry)
 baseline_db=$(fresh_db upsert)
 port=$(free_port)
-grpc_port=$port
-separate_grpc=false
-if [[ ${BENCH_SEPARATE_GRPC:-0} == 1 ]]; then
-  grpc_port=$(free_port)
-  separate_grpc=true
-  echo "  gRPC on its own port $grpc_port (grpc-java Netty server)"
+grpc_port=$(free_port)
+separate_grpc=true
+if [[ ${BENCH_SHARED_GRPC:-0} == 1 ]]; then
+  grpc_port=$port
+  separate_grpc=false
+  echo "  gRPC on the HTTP port $port (the Vert.x server)"
 fi
 start_service registry tunnel-registry "$port" "$db" \
   QUARKUS_GRPC_CLIENTS_KEYVALIDATOR_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_KEYVALIDATOR_PORT="$(free_port)" \
   QUARKUS_GRPC_SERVER_USE_SEPARATE_SERVER="$separate_grpc" \
-  QUARKUS_GRPC_SERVER_HOST=127.0.0.1 QUARKUS_GRPC_SERVER_PORT="$grpc_port"
+  QUARKUS_GRPC_SERVER_HOST=127.0.0.1 QUARKUS_GRPC_SERVER_PORT="$grpc_port" ${BENCH_REGISTRY_ENV:-}
 wait_ready registry "http://127.0.0.1:$port/q/health/ready"
 
 echo "  load average before: $(cut -d" " -f1-3 /proc/loadavg)"

@@ -23,13 +23,15 @@ pki_ensure "$WORK/pki" >/dev/null
 echo "== key-validator, tunnel-registry, connector-policy on fresh databases"
 kv_port=$(free_port)
 registry_port=$(free_port)
+registry_grpc_port=$(free_port)
 policy_port=$(free_port)
 start_service kv key-validator "$kv_port" "$(fresh_db keys)" SECURECONNECT_KEYS_PEPPER="$(cat "$WORK/pki/pepper")"
 wait_ready kv "http://127.0.0.1:$kv_port/q/health/ready"
 admin=$(cat "$(bootstrap_key kv)")
 clients=(QUARKUS_GRPC_CLIENTS_KEYVALIDATOR_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_KEYVALIDATOR_PORT="$kv_port"
-  QUARKUS_GRPC_CLIENTS_REGISTRY_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_REGISTRY_PORT="$registry_port")
-start_service registry tunnel-registry "$registry_port" "$(fresh_db registry)" "${clients[@]}"
+  QUARKUS_GRPC_CLIENTS_REGISTRY_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_REGISTRY_PORT="$registry_grpc_port")
+start_service registry tunnel-registry "$registry_port" "$(fresh_db registry)" "${clients[@]}" \
+  QUARKUS_GRPC_SERVER_HOST=127.0.0.1 QUARKUS_GRPC_SERVER_PORT="$registry_grpc_port"
 start_service policy connector-policy "$policy_port" "$(fresh_db policy)" "${clients[@]}" \
   SECURECONNECT_POLICY_CREDENTIAL_SIGNING_KEY_FILE="$WORK/pki/credential-signing.pem"
 wait_ready registry "http://127.0.0.1:$registry_port/q/health/ready"
@@ -51,7 +53,7 @@ done
 (umask 077; printf '%s\n' "$admin" > "$WORK/tokens")
 
 echo "  load average before: $(cut -d" " -f1-3 /proc/loadavg)"
-bench_java ResolveBuildNetworkBench --policy="127.0.0.1:$policy_port" --registry="127.0.0.1:$registry_port" \
+bench_java ResolveBuildNetworkBench --policy="127.0.0.1:$policy_port" --registry="127.0.0.1:$registry_grpc_port" \
   --key-validator="127.0.0.1:$kv_port" --tokens="$WORK/tokens" --account=default \
   --connectors="$(IFS=,; echo "${CONNECTORS[*]}")" --rate="$RATE" --channels="$CHANNELS" \
   --warmup="$WARMUP" --duration="$DURATION" --out="$RESULTS" \

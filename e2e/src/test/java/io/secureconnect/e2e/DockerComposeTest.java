@@ -50,7 +50,7 @@ class DockerComposeTest {
 
     static final List<Module> MODULES = List.of(
             new Module("key-validator", 8081, Set.of(8081), "secureconnect_keys", Set.of("postgres")),
-            new Module("tunnel-registry", 8082, Set.of(8082), "secureconnect_registry",
+            new Module("tunnel-registry", 8082, Set.of(8082, 9082), "secureconnect_registry",
                     Set.of("postgres", "key-validator")),
             new Module("connector-policy", 8083, Set.of(8083), "secureconnect_policy",
                     Set.of("postgres", "key-validator", "tunnel-registry")),

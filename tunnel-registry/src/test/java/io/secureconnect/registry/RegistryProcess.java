@@ -40,15 +40,17 @@ final class RegistryProcess implements AutoCloseable {
         this.channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
     }
 
-    /** Starts the packaged registry; {@code keyValidatorPort} is where its key-validator client points. */
+    /**
+     * Starts the packaged registry as deployed: REST on one port, gRPC on another; {@code keyValidatorPort} is where
+     * its key-validator client points.
+     */
     static RegistryProcess start(String name, String database, int keyValidatorPort) throws IOException {
-        return start(name, database, keyValidatorPort, false);
+        return start(name, database, keyValidatorPort, true);
     }
 
     /**
-     * As {@link #start(String, String, int)}; with {@code ownGrpcPort}, gRPC is served by grpc-java's own Netty
-     * server on a port of its own (the deployment option for high lease rates, see the README) instead of sharing
-     * the HTTP port.
+     * As {@link #start(String, String, int)}; without {@code ownGrpcPort}, gRPC shares the HTTP port (the Vert.x
+     * server: the option of one port for everything, see the README).
      */
     static RegistryProcess start(String name, String database, int keyValidatorPort, boolean ownGrpcPort)
             throws IOException {

@@ -68,8 +68,9 @@ class TwoRegistriesIT {
         int keyValidatorPort = Integer.parseInt(keyValidator.start().get("quarkus.grpc.clients.keyvalidator.port"));
         // Started together: they race to migrate the empty database, as replicas of a new deployment would.
         a = RegistryProcess.start("a", database, keyValidatorPort);
-        // b serves gRPC on its own port (grpc-java's Netty server): the races below cover both gRPC servers.
-        b = RegistryProcess.start("b", database, keyValidatorPort, true);
+        // a and c serve gRPC on a port of their own (the default, grpc-java's Netty server), b on its HTTP port (the
+        // option): the races below cover both gRPC servers.
+        b = RegistryProcess.start("b", database, keyValidatorPort, false);
         c = RegistryProcess.start("c", database, keyValidatorPort);
         for (RegistryProcess replica : List.of(a, b, c)) {
             replica.awaitReady(Duration.ofSeconds(90));

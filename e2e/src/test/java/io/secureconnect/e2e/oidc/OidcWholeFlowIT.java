@@ -81,6 +81,7 @@ class OidcWholeFlowIT {
     });
     private static int keyValidatorPort;
     private static int registryPort;
+    private static int registryGrpcPort;
     private static int policyPort;
 
     @BeforeAll
@@ -88,6 +89,7 @@ class OidcWholeFlowIT {
         keycloak = KeycloakServer.shared();
         keyValidatorPort = KeycloakServer.freePort();
         registryPort = KeycloakServer.freePort();
+        registryGrpcPort = KeycloakServer.freePort();
         policyPort = KeycloakServer.freePort();
         Path pki = LOGS.getParent().resolve("pki");
         Shell.ok("bash", "-c", "source " + Path.of("..", "scripts", "lib", "pki.sh").toAbsolutePath().normalize()
@@ -102,9 +104,11 @@ class OidcWholeFlowIT {
                 "QUARKUS_GRPC_CLIENTS_KEYVALIDATOR_HOST", "127.0.0.1",
                 "QUARKUS_GRPC_CLIENTS_KEYVALIDATOR_PORT", String.valueOf(keyValidatorPort),
                 "QUARKUS_GRPC_CLIENTS_REGISTRY_HOST", "127.0.0.1",
-                "QUARKUS_GRPC_CLIENTS_REGISTRY_PORT", String.valueOf(registryPort));
-        ManagedProcess registry = service("tunnel-registry", registryPort,
-                with(with(grpcClients), caller("tunnel-registry")));
+                "QUARKUS_GRPC_CLIENTS_REGISTRY_PORT", String.valueOf(registryGrpcPort));
+        Map<String, String> registryEnv = with(with(grpcClients), caller("tunnel-registry"));
+        registryEnv.put("QUARKUS_GRPC_SERVER_HOST", "127.0.0.1");
+        registryEnv.put("QUARKUS_GRPC_SERVER_PORT", String.valueOf(registryGrpcPort));
+        ManagedProcess registry = service("tunnel-registry", registryPort, registryEnv);
         Map<String, String> policyEnv = with(with(grpcClients), caller("connector-policy"));
         policyEnv.put("SECURECONNECT_POLICY_CREDENTIAL_SIGNING_KEY_FILE", pki.resolve("credential-signing.pem").toString());
         ManagedProcess policy = service("connector-policy", policyPort, policyEnv);
@@ -208,7 +212,7 @@ class OidcWholeFlowIT {
 
     /** Plays the gateway with the gateway client's token: registers it, heartbeats it, leases the port, renews it. */
     private static Lease connectTunnel() {
-        TunnelRegistryGrpc.TunnelRegistryBlockingStub registry = TunnelRegistryGrpc.newBlockingStub(channel(registryPort))
+        TunnelRegistryGrpc.TunnelRegistryBlockingStub registry = TunnelRegistryGrpc.newBlockingStub(channel(registryGrpcPort))
                 .withInterceptors(bearer(keycloak.clientCredentialsToken("gateway")));
         registry.withDeadlineAfter(20, TimeUnit.SECONDS).registerGateway(RegisterGatewayRequest.newBuilder()
                 .setGateway(Gateway.newBuilder().setGatewayId(GATEWAY_ID).setAgentEndpoint("127.0.0.1:8443")
