@@ -10,6 +10,8 @@
 # The registry serves gRPC on a port of its own (grpc-java's Netty server), as deployed by default; BENCH_SHARED_GRPC=1
 # puts it on the HTTP port instead (QUARKUS_GRPC_SERVER_USE_SEPARATE_SERVER=false, the Vert.x server).
 # BENCH_REGISTRY_ENV: more NAME=value settings for the registry, e.g. SECURECONNECT_REGISTRY_BATCH_MAX=16.
+# JVMs: the registry runs with ZGC as deployed (its Dockerfile), and so does this load generator, so that neither's
+# collector pauses land in the figures; BENCH_SERVICE_JAVA_OPTS / BENCH_JAVA_OPTS replace that (e.g. -XX:+UseG1GC).
 # AcquireLease needs no key-validator (the registry's key-validator client serves REST and frp only): it is
 # pointed at a closed port. Everything started here is stopped on exit; the databases are dropped.
 source "$(dirname "$0")/lib.sh"
@@ -19,6 +21,8 @@ REQUESTERS=${BENCH_REQUESTERS:-100}
 CHANNELS=${BENCH_CHANNELS:-4}
 ACQUIRE_RATE=${BENCH_ACQUIRE_RATE:-200}
 RESULTS=$WORK/results.tsv
+export BENCH_SERVICE_JAVA_OPTS=${BENCH_SERVICE_JAVA_OPTS:--XX:+UseZGC}
+export BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:+UseZGC}
 
 bench_require_jars tunnel-registry
 bench_machine

@@ -113,7 +113,7 @@ bootstrap_key() {
 }
 
 bench_java() {
-  java -cp "$JAR" "io.secureconnect.bench.$1" "${@:2}"
+  java ${BENCH_JAVA_OPTS:-} -cp "$JAR" "io.secureconnect.bench.$1" "${@:2}"
 }
 
 # wrk_tsv LABEL SECONDS < wrk --latency output: one results line (p90 and p99.9 as wrk gives them or NaN).

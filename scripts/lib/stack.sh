@@ -11,7 +11,8 @@ stack_start() {
   start_java "$run" key-validator key-validator/target/quarkus-app/quarkus-run.jar \
     SECURECONNECT_KEYS_PEPPER="$(cat "$pki/pepper")"
   wait_http "$run" key-validator http://127.0.0.1:8081/q/health/ready
-  start_java "$run" tunnel-registry tunnel-registry/target/quarkus-app/quarkus-run.jar
+  # ZGC for the registry, as its Dockerfile (the lease calls' latency; see bench/README.md)
+  start_java "$run" tunnel-registry tunnel-registry/target/quarkus-app/quarkus-run.jar JAVA_TOOL_OPTIONS=-XX:+UseZGC
   start_java "$run" connector-policy connector-policy/target/quarkus-app/quarkus-run.jar \
     SECURECONNECT_POLICY_CREDENTIAL_SIGNING_KEY_FILE="$pki/credential-signing.pem"
   wait_http "$run" tunnel-registry http://127.0.0.1:8082/q/health/ready
