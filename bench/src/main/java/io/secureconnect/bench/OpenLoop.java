@@ -1,6 +1,10 @@
 package io.secureconnect.bench;
 
 import java.time.Duration;
+import java.time.LocalTime;
+import java.util.Locale;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,6 +43,7 @@ final class OpenLoop {
 
     static final int WARMUP_CALLERS = 8;
     static final int SETTLE_SECONDS = 2;
+    static final long SLOW_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private static void blocking(AsyncCall call, long n) throws Exception {
         java.util.concurrent.CompletableFuture<Void> end = new java.util.concurrent.CompletableFuture<>();
@@ -64,6 +69,7 @@ final class OpenLoop {
         AtomicLong outstanding = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
         long maxLag = 0;
+        Queue<String> slow = new ConcurrentLinkedQueue<>(); // when the slowest answers came, to match against logs
         System.out.printf("  %s: %d/s open loop, warm-up %d s, measuring %d s%n", label, ratePerSecond,
                 warmup.toSeconds(), measure.toSeconds());
         for (long n = 0; ; n++) {
@@ -84,6 +90,9 @@ final class OpenLoop {
                     if (measured) {
                         if (failure == null) {
                             latencies.add(latency);
+                            if (latency > SLOW_NANOS && slow.size() < 20) {
+                                slow.add(String.format(Locale.ROOT, "%s (%.0f ms)", LocalTime.now(), latency / 1e6));
+                            }
                         } else {
                             errors.incrementAndGet();
                         }
@@ -108,6 +117,10 @@ final class OpenLoop {
         }
         errors.addAndGet(outstanding.get()); // never answered within 60 s of the end
         System.out.printf("    generator lag behind schedule: max %.2f ms%n", maxLag / 1e6);
+        if (!slow.isEmpty()) {
+            System.out.printf("    answers slower than %d ms (first %d, local time of the answer): %s%n",
+                    SLOW_NANOS / 1_000_000, slow.size(), String.join(", ", slow));
+        }
         return Result.of(label, latencies, errors.get(), measure.toNanos() / 1e9, firstError.get(), cpu.await());
     }
 }
