@@ -9,6 +9,8 @@
 #   bench/acquire-lease.sh        (BENCH_WARMUP=10 BENCH_DURATION=20 BENCH_REQUESTERS=100 BENCH_CHANNELS=4)
 # The registry serves gRPC on a port of its own (grpc-java's Netty server), as deployed by default; BENCH_SHARED_GRPC=1
 # puts it on the HTTP port instead (QUARKUS_GRPC_SERVER_USE_SEPARATE_SERVER=false, the Vert.x server).
+# BENCH_BURSTS: how many bursts (20). BENCH_ONLY: for tuning, the parts to run, comma-separated, of loop (a), bursts (b), paced (c), renew, baselines
+# (then no report: no ratio without the baselines).
 # BENCH_REGISTRY_ENV: more NAME=value settings for the registry, e.g. SECURECONNECT_REGISTRY_BATCH_MAX=16.
 # JVMs: the registry runs with ZGC as deployed (its Dockerfile), and so does this load generator, so that neither's
 # collector pauses land in the figures; BENCH_SERVICE_JAVA_OPTS / BENCH_JAVA_OPTS replace that (e.g. -XX:+UseG1GC).
@@ -47,11 +49,15 @@ wait_ready registry "http://127.0.0.1:$port/q/health/ready"
 
 echo "  load average before: $(cut -d" " -f1-3 /proc/loadavg)"
 bench_java AcquireLeaseBench --registry="127.0.0.1:$grpc_port" --requesters="$REQUESTERS" --channels="$CHANNELS" --acquire-rate="$ACQUIRE_RATE" \
+  ${BENCH_ONLY:+--only=$BENCH_ONLY} --bursts="${BENCH_BURSTS:-20}" \
   --warmup="$WARMUP" --duration="$DURATION" --pids="$PID_registry" --out="$RESULTS" \
   --baseline-jdbc-url="jdbc:postgresql://127.0.0.1:5432/$baseline_db?user=postgres" \
   --registry-jdbc-url="jdbc:postgresql://127.0.0.1:5432/$db?user=postgres"
+curl -s "http://127.0.0.1:$port/q/metrics" | grep '^secureconnect_registry_lease_batch' > "$WORK/registry-batches.txt" || true
+echo "  lease batches of the registry (whole run): $(awk '{printf "%s %s; ", $1, $2}' "$WORK/registry-batches.txt")"
 echo "  leases in the registry database: $(psql -h 127.0.0.1 -U postgres -d "$db" -Atqc "select count(*) || ' rows, ' || coalesce(max(epoch), 0) || ' max epoch' from lease" 2>/dev/null || true)"
 
+[[ -n ${BENCH_ONLY:-} ]] && exit 0
 bench_java Report --in="$RESULTS" \
   --compare="AcquireLease (then release)|baseline JDBC upsert (pool 20),AcquireLease (then release)|SQL floor: lease_acquire (pool 20),RenewLease|baseline JDBC upsert (pool 20)" \
   --targets="AcquireLease (then release):p99<=20,AcquireLease bursts of $REQUESTERS:p99<=20,AcquireLease @$ACQUIRE_RATE/s:p99<=20,RenewLease:rate>=3000"

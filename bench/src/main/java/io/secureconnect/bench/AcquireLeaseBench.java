@@ -10,6 +10,7 @@ import io.secureconnect.proto.tunnelregistry.v1.TunnelRegistryGrpc;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,7 +24,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * (1c) with {@code --acquire-rate}: acquisitions at that fixed rate spread over the requesters ({@link PacedAcquire});
  * (2) each requester holds one lease and renews it with traffic counters as fast as it can.
  * Then the baseline on the same PostgreSQL ({@link UpsertBaseline}), and with {@code --registry-jdbc-url} the
- * registry's own SQL without the service ({@link LeaseSqlFloor}).
+ * registry's own SQL without the service ({@link LeaseSqlFloor}). For tuning, {@code --only=} names the parts to run:
+ * {@code loop}, {@code bursts}, {@code paced}, {@code renew}, {@code baselines} (comma-separated; default all).
  */
 public final class AcquireLeaseBench {
 
@@ -37,6 +39,7 @@ public final class AcquireLeaseBench {
         Duration warmup = args.seconds("warmup", 10);
         Duration duration = args.seconds("duration", 20);
         String out = args.get("out", null);
+        Set<String> only = Set.of(args.get("only", "loop,bursts,paced,renew,baselines").split(","));
         try (Channels channels = new Channels(args.get("registry"), args.integer("channels", 4));
                 GatewayKeeper gateway = new GatewayKeeper(channels.get(0))) {
             List<TunnelRegistryGrpc.TunnelRegistryBlockingStub> stubs = new ArrayList<>();
@@ -45,53 +48,70 @@ public final class AcquireLeaseBench {
                 stubs.add(TunnelRegistryGrpc.newBlockingStub(channels.get(i)));
                 async.add(TunnelRegistryGrpc.newStub(channels.get(i)));
             }
-            Result acquire = AsyncClosedLoop.run("AcquireLease (then release)", requesters, warmup, duration,
-                    (caller, iteration, done) -> {
-                        long start = System.nanoTime();
-                        AtomicReference<Lease> granted = new AtomicReference<>();
-                        async.get(caller).acquireLease(acquire(caller), Observers.of(failure -> {
-                            long nanos = System.nanoTime() - start;
-                            if (failure != null) {
-                                done.finished(nanos, failure);
-                                return;
-                            }
-                            Lease lease = granted.get();
-                            async.get(caller).releaseLease(release(lease), Observers.of(
-                                    releaseFailure -> done.finished(nanos, releaseFailure), ignored -> { }));
-                        }, (AcquireLeaseResponse response) -> granted.set(response.getLease())));
-                    });
-            acquire.report(out);
-
-            burst(async, args.integer("bursts", 20)).report(out);
-
+            if (only.contains("loop")) {
+                loop(async, requesters, warmup, duration).report(out);
+            }
+            if (only.contains("bursts")) {
+                burst(async, args.integer("bursts", 20)).report(out);
+            }
             int rate = args.integer("acquire-rate", 0);
-            if (rate > 0) {
+            if (rate > 0 && only.contains("paced")) {
                 PacedAcquire.run(async, AcquireLeaseBench::acquire, GatewayKeeper.GATEWAY_ID, rate, warmup, duration,
                         out).report(out);
             }
-
-            List<Lease> held = new ArrayList<>();
-            for (int i = 0; i < requesters; i++) {
-                held.add(stubs.get(i).acquireLease(acquire(i)).getLease());
+            if (only.contains("renew")) {
+                renew(stubs, async, requesters, warmup, duration).report(out);
             }
-            Result renew = AsyncClosedLoop.run("RenewLease", requesters, warmup, duration, (caller, iteration, done) -> {
-                Lease lease = held.get(caller);
-                long start = System.nanoTime();
-                async.get(caller).renewLease(RenewLeaseRequest.newBuilder()
-                        .setAccountId(lease.getAccountId()).setPort(lease.getPort()).setEpoch(lease.getEpoch())
-                        .setGatewayId(GatewayKeeper.GATEWAY_ID)
-                        .setCounters(TrafficCounters.newBuilder().setBytesIn(iteration * 1000)
-                                .setBytesOut(iteration * 2000).setOpenConnections(1).setAgents(1)).build(),
-                        Observers.of(failure -> done.finished(System.nanoTime() - start, failure), ignored -> { }));
-            });
-            renew.report(out);
         }
-        CpuProbe.services(""); // no service in the baseline
-        UpsertBaseline.run(args.get("baseline-jdbc-url"), requesters, args.integer("pool", 20), warmup, duration, out);
-        String registryDb = args.get("registry-jdbc-url", null);
-        if (registryDb != null) {
-            LeaseSqlFloor.run(registryDb, requesters, args.integer("pool", 20), warmup, duration, out);
+        if (only.contains("baselines")) {
+            CpuProbe.services(""); // no service in the baseline
+            UpsertBaseline.run(args.get("baseline-jdbc-url"), requesters, args.integer("pool", 20), warmup, duration,
+                    out);
+            String registryDb = args.get("registry-jdbc-url", null);
+            if (registryDb != null) {
+                LeaseSqlFloor.run(registryDb, requesters, args.integer("pool", 20), warmup, duration, out);
+            }
         }
+    }
+
+    /** Acquire (port 0) then release, closed loop; the latency of the acquire alone. */
+    private static Result loop(List<TunnelRegistryGrpc.TunnelRegistryStub> async, int requesters, Duration warmup,
+            Duration duration) throws Exception {
+        return AsyncClosedLoop.run("AcquireLease (then release)", requesters, warmup, duration,
+                (caller, iteration, done) -> {
+                    long start = System.nanoTime();
+                    AtomicReference<Lease> granted = new AtomicReference<>();
+                    async.get(caller).acquireLease(acquire(caller), Observers.of(failure -> {
+                        long nanos = System.nanoTime() - start;
+                        if (failure != null) {
+                            done.finished(nanos, failure);
+                            return;
+                        }
+                        Lease lease = granted.get();
+                        async.get(caller).releaseLease(release(lease), Observers.of(
+                                releaseFailure -> done.finished(nanos, releaseFailure), ignored -> { }));
+                    }, (AcquireLeaseResponse response) -> granted.set(response.getLease())));
+                });
+    }
+
+    /** Each requester holds one lease and renews it (with traffic counters) as fast as it can. */
+    private static Result renew(List<TunnelRegistryGrpc.TunnelRegistryBlockingStub> stubs,
+            List<TunnelRegistryGrpc.TunnelRegistryStub> async, int requesters, Duration warmup, Duration duration)
+            throws Exception {
+        List<Lease> held = new ArrayList<>();
+        for (int i = 0; i < requesters; i++) {
+            held.add(stubs.get(i).acquireLease(acquire(i)).getLease());
+        }
+        return AsyncClosedLoop.run("RenewLease", requesters, warmup, duration, (caller, iteration, done) -> {
+            Lease lease = held.get(caller);
+            long start = System.nanoTime();
+            async.get(caller).renewLease(RenewLeaseRequest.newBuilder()
+                    .setAccountId(lease.getAccountId()).setPort(lease.getPort()).setEpoch(lease.getEpoch())
+                    .setGatewayId(GatewayKeeper.GATEWAY_ID)
+                    .setCounters(TrafficCounters.newBuilder().setBytesIn(iteration * 1000)
+                            .setBytesOut(iteration * 2000).setOpenConnections(1).setAgents(1)).build(),
+                    Observers.of(failure -> done.finished(System.nanoTime() - start, failure), ignored -> { }));
+        });
     }
 
     /**
@@ -105,16 +125,20 @@ public final class AcquireLeaseBench {
         AtomicLong errors = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
         AtomicLong releaseErrors = new AtomicLong();
+        StringBuilder each = new StringBuilder();
         long begin = System.nanoTime();
         for (int b = 0; b < bursts; b++) {
             CountDownLatch answered = new CountDownLatch(requesters);
+            AtomicLong last = new AtomicLong();
             AtomicReferenceArray<Lease> leases = new AtomicReferenceArray<>(requesters);
             long start = System.nanoTime();
             for (int i = 0; i < requesters; i++) {
                 int requester = i;
                 stubs.get(i).acquireLease(acquire(i), Observers.of(failure -> {
                     if (failure == null) {
-                        latencies.add(System.nanoTime() - start);
+                        long nanos = System.nanoTime() - start;
+                        latencies.add(nanos);
+                        last.accumulateAndGet(nanos, Math::max);
                     } else {
                         errors.incrementAndGet();
                         firstError.compareAndSet(null, failure.toString());
@@ -122,9 +146,11 @@ public final class AcquireLeaseBench {
                     answered.countDown();
                 }, (AcquireLeaseResponse response) -> leases.set(requester, response.getLease())));
             }
+            long sent = System.nanoTime() - start;
             if (!answered.await(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("a burst was not answered within 60 s");
             }
+            each.append(String.format(" %.1f (%.1f)", last.get() / 1e6, sent / 1e6));
             CountDownLatch released = new CountDownLatch(requesters);
             for (int i = 0; i < requesters; i++) {
                 Lease lease = leases.get(i);
@@ -143,6 +169,7 @@ public final class AcquireLeaseBench {
                 throw new IllegalStateException("a burst's releases were not answered within 60 s");
             }
         }
+        System.out.println("    last answer of each burst, ms (sending took):" + each);
         if (releaseErrors.get() > 0) {
             System.out.printf("    %d releases between bursts failed (not measured)%n", releaseErrors.get());
         }

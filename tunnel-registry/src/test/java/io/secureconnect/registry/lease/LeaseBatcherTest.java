@@ -1,6 +1,7 @@
 package io.secureconnect.registry.lease;
 
 import static io.secureconnect.registry.Fixtures.account;
+import static io.secureconnect.registry.Fixtures.execute;
 import static io.secureconnect.registry.Fixtures.expire;
 import static io.secureconnect.registry.Fixtures.acquire;
 import static io.secureconnect.registry.Fixtures.gateway;
@@ -27,8 +28,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -142,6 +145,77 @@ class LeaseBatcherTest {
         assertEquals(3, number(db, "SELECT count(*) FROM lease WHERE account_id = ? AND state = 'LIVE'", account));
         assertEquals(3, number(db, "SELECT count(*) FROM tunnel WHERE account_id = ? AND status = 'CONNECTED'",
                 account));
+    }
+
+    /**
+     * The batch looks each gateway up once (V5): every acquisition through an unknown or expired gateway is refused,
+     * whatever its place in the batch, and the others of the same batch are granted.
+     */
+    @Test
+    void eachAcquisitionThroughAnUnknownOrExpiredGatewayIsRefusedAndTheOthersOfItsBatchGranted() throws Exception {
+        String gw = gateway();
+        String expired = gateway();
+        execute(db, "UPDATE gateway SET expires_at = now() - interval '1 minute' WHERE gateway_id = ?", expired);
+        String account = account();
+        try (LeaseBatcher batcher = batcher(db, 64)) {
+            CompletableFuture<Grant> unknown1 = batcher.acquire(any(account, "k1", "gw-never-registered"));
+            CompletableFuture<Grant> named = batcher.acquire(new AcquireCommand(account, 30002, "k2", gw, "a2", "h",
+                    "v", false));
+            CompletableFuture<Grant> late = batcher.acquire(any(account, "k3", expired));
+            CompletableFuture<Grant> free = batcher.acquire(any(account, "k4", gw));
+            CompletableFuture<Grant> unknown2 = batcher.acquire(new AcquireCommand(account, 30001, "k5",
+                    "gw-never-registered", "a5", "h", "v", false));
+            batcher.start();
+
+            assertEquals("UNKNOWN_GATEWAY", failure(unknown1).reason());
+            assertEquals("UNKNOWN_GATEWAY", failure(unknown2).reason());
+            LeaseFailure lapsed = failure(late);
+            assertEquals("UNKNOWN_GATEWAY", lapsed.reason());
+            assertTrue(lapsed.getMessage().contains("stopped heartbeating"), lapsed.getMessage());
+            assertEquals(30002, named.get(30, TimeUnit.SECONDS).lease().port());
+            assertEquals(30000, free.get(30, TimeUnit.SECONDS).lease().port(), "the lowest free port");
+        }
+        assertEquals(1, batches());
+        assertEquals(2, number(db, "SELECT count(*) FROM lease WHERE account_id = ? AND state = 'LIVE'", account));
+        assertEquals(0, number(db, "SELECT count(*) FROM lease WHERE account_id = ? AND gateway_id <> ?", account, gw),
+                "the refused acquisitions wrote nothing");
+    }
+
+    /**
+     * The target ports of a batch are found in one statement (V5): an agent reconnecting with its key gets its own
+     * port back (resumed), live or within the grace period; another agent of the same key, another key, and an
+     * agent without an id get the lowest free ports.
+     */
+    @Test
+    void aBatchGivesEachReconnectingAgentItsPortBackAndTheOthersTheLowestFreeOnes() throws Exception {
+        String gw = gateway();
+        String account = account();
+        Lease live = acquire(account, 30002, "k1", gw).getLease(); // agent "agent-k1"
+        Lease lapsed = acquire(account, 30001, "k2", gw).getLease(); // agent "agent-k2"
+        expire(db, account, 30001, 5); // expired 5 s ago: within the grace period (TTL)
+        Map<String, Grant> grants = new HashMap<>();
+        try (LeaseBatcher batcher = batcher(db, 64)) {
+            CompletableFuture<Grant> again = batcher.acquire(new AcquireCommand(account, 0, "k1", gw, "agent-k1",
+                    "h", "v", false));
+            CompletableFuture<Grant> back = batcher.acquire(new AcquireCommand(account, 0, "k2", gw, "agent-k2",
+                    "h", "v", false));
+            CompletableFuture<Grant> other = batcher.acquire(new AcquireCommand(account, 0, "k1", gw, "", "h", "v",
+                    false));
+            batcher.start();
+            grants.put("again", again.get(30, TimeUnit.SECONDS));
+            grants.put("back", back.get(30, TimeUnit.SECONDS));
+            grants.put("other", other.get(30, TimeUnit.SECONDS));
+        }
+        assertEquals(30002, grants.get("again").lease().port());
+        assertTrue(grants.get("again").resumed());
+        assertTrue(grants.get("again").lease().epoch() > live.getEpoch(), "a new epoch for the resumed lease");
+        assertEquals(30001, grants.get("back").lease().port());
+        assertTrue(grants.get("back").resumed());
+        assertTrue(grants.get("back").lease().epoch() > lapsed.getEpoch());
+        assertEquals(30000, grants.get("other").lease().port(), "no agent id: no resumption, the lowest free port");
+        assertFalse(grants.get("other").resumed());
+        assertEquals(1, batches());
+        assertEquals(3, number(db, "SELECT count(*) FROM lease WHERE account_id = ? AND state = 'LIVE'", account));
     }
 
     /**
