@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tunnel-registry AcquireLease with 100 concurrent requesters (each its own account and key, so every grant
 # succeeds; a registered gateway kept alive), p50/p99, two ways: closed loop (acquire, release, again) and bursts
-# (all 100 at the same instant, once each, 20 times: a reconnect storm); then RenewLease throughput with the same requesters each
+# (all 100 at the same instant, once each, 50 times after 5 unmeasured: a reconnect storm); then RenewLease
+# throughput with the same requesters each
 # holding one lease. Baseline in the same run: a single-row INSERT ... ON CONFLICT DO UPDATE on the same PostgreSQL
 # by 100 requesters over a 20-connection JDBC pool (the service's pool size); and the registry's own SQL without the
 # service (lease_acquire for port 0, then the release statement, same requesters and pool, on the registry's database).
@@ -9,7 +10,8 @@
 #   bench/acquire-lease.sh        (BENCH_WARMUP=10 BENCH_DURATION=20 BENCH_REQUESTERS=100 BENCH_CHANNELS=4)
 # The registry serves gRPC on a port of its own (grpc-java's Netty server), as deployed by default; BENCH_SHARED_GRPC=1
 # puts it on the HTTP port instead (QUARKUS_GRPC_SERVER_USE_SEPARATE_SERVER=false, the Vert.x server).
-# BENCH_BURSTS: how many bursts (20). BENCH_ONLY: for tuning, the parts to run, comma-separated, of loop (a), bursts (b), paced (c), renew, baselines
+# BENCH_BURSTS: how many bursts are measured (50). BENCH_ONLY: for tuning, the parts to run, comma-separated, of
+# loop (a), bursts (b), paced (c), renew, baselines
 # (then no report: no ratio without the baselines).
 # BENCH_REGISTRY_ENV: more NAME=value settings for the registry, e.g. SECURECONNECT_REGISTRY_BATCH_MAX=16.
 # JVMs: the registry runs with ZGC as deployed (its Dockerfile), and so does this load generator, so that neither's
@@ -49,7 +51,7 @@ wait_ready registry "http://127.0.0.1:$port/q/health/ready"
 
 echo "  load average before: $(cut -d" " -f1-3 /proc/loadavg)"
 bench_java AcquireLeaseBench --registry="127.0.0.1:$grpc_port" --requesters="$REQUESTERS" --channels="$CHANNELS" --acquire-rate="$ACQUIRE_RATE" \
-  ${BENCH_ONLY:+--only=$BENCH_ONLY} --bursts="${BENCH_BURSTS:-20}" \
+  ${BENCH_ONLY:+--only=$BENCH_ONLY} --bursts="${BENCH_BURSTS:-50}" \
   --warmup="$WARMUP" --duration="$DURATION" --pids="$PID_registry" --out="$RESULTS" \
   --baseline-jdbc-url="jdbc:postgresql://127.0.0.1:5432/$baseline_db?user=postgres" \
   --registry-jdbc-url="jdbc:postgresql://127.0.0.1:5432/$db?user=postgres"

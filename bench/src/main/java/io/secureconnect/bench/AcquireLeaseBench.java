@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class AcquireLeaseBench {
 
+    static final int WARMUP_BURSTS = 5;
+
     private AcquireLeaseBench() {
     }
 
@@ -52,7 +54,7 @@ public final class AcquireLeaseBench {
                 loop(async, requesters, warmup, duration).report(out);
             }
             if (only.contains("bursts")) {
-                burst(async, args.integer("bursts", 20)).report(out);
+                burst(async, args.integer("bursts", 50)).report(out);
             }
             int rate = args.integer("acquire-rate", 0);
             if (rate > 0 && only.contains("paced")) {
@@ -116,18 +118,26 @@ public final class AcquireLeaseBench {
 
     /**
      * A reconnect storm: every requester asks at the same instant (sent back to back from one thread), once; then all
-     * release (not measured) and the next burst starts. Latency of each acquire from the common start.
+     * release (not measured) and the next burst starts. Latency of each acquire from the common start. The first
+     * {@link #WARMUP_BURSTS} are not measured (the other figures have their warm-up too).
      */
     private static Result burst(List<TunnelRegistryGrpc.TunnelRegistryStub> stubs, int bursts) throws Exception {
         int requesters = stubs.size();
-        System.out.printf("  AcquireLease burst: %d requesters at once, %d bursts%n", requesters, bursts);
+        System.out.printf("  AcquireLease burst: %d requesters at once, %d bursts after %d unmeasured%n", requesters,
+                bursts, WARMUP_BURSTS);
         Latencies latencies = new Latencies();
         AtomicLong errors = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
         AtomicLong releaseErrors = new AtomicLong();
         StringBuilder each = new StringBuilder();
         long begin = System.nanoTime();
-        for (int b = 0; b < bursts; b++) {
+        for (int b = -WARMUP_BURSTS; b < bursts; b++) {
+            if (b == 0) {
+                latencies = new Latencies();
+                each.setLength(0);
+                begin = System.nanoTime();
+            }
+            Latencies measured = latencies;
             CountDownLatch answered = new CountDownLatch(requesters);
             AtomicLong last = new AtomicLong();
             AtomicReferenceArray<Lease> leases = new AtomicReferenceArray<>(requesters);
@@ -137,7 +147,7 @@ public final class AcquireLeaseBench {
                 stubs.get(i).acquireLease(acquire(i), Observers.of(failure -> {
                     if (failure == null) {
                         long nanos = System.nanoTime() - start;
-                        latencies.add(nanos);
+                        measured.add(nanos);
                         last.accumulateAndGet(nanos, Math::max);
                     } else {
                         errors.incrementAndGet();
