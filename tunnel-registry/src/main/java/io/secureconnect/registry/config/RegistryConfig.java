@@ -34,6 +34,17 @@ public interface RegistryConfig {
     @WithDefault("5s")
     Duration sweepInterval();
 
+    /**
+     * How long lease events and disconnected tunnels are kept (the history the REST API and a repeated release
+     * read); older ones are deleted by {@code HistoryPruner}.
+     */
+    @WithDefault("7d")
+    Duration historyRetention();
+
+    /** How often the history older than {@link #historyRetention()} is deleted. */
+    @WithDefault("10m")
+    Duration pruneInterval();
+
     /** How often WatchLeaseEvents looks for new events. */
     @WithDefault("250ms")
     Duration eventPollInterval();

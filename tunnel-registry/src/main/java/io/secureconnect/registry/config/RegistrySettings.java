@@ -19,6 +19,7 @@ public final class RegistrySettings {
 
     static final String PREFIX = "secureconnect.registry.";
     private static final Pattern GATEWAY_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
+    private static final Duration MIN_RETENTION = Duration.ofHours(1);
     private static final Map<String, String> DURATION_DEFAULTS = new LinkedHashMap<>();
     /** The batch settings (name after {@code secureconnect.registry.}): default, smallest and largest value. */
     static final Map<String, int[]> BATCH = new LinkedHashMap<>();
@@ -30,6 +31,8 @@ public final class RegistrySettings {
         DURATION_DEFAULTS.put("gateway-ttl", "30s");
         DURATION_DEFAULTS.put("sweep-interval", "5s");
         DURATION_DEFAULTS.put("event-poll-interval", "250ms");
+        DURATION_DEFAULTS.put("history-retention", "7d");
+        DURATION_DEFAULTS.put("prune-interval", "10m");
         BATCH.put("batch.max", new int[] {64, 1, 1000});
         BATCH.put("batch.workers", new int[] {2, 1, 64});
         BATCH.put("batch.queue-max", new int[] {10_000, 1, 1_000_000});
@@ -47,6 +50,8 @@ public final class RegistrySettings {
         durations.put("gateway-ttl", config.gatewayTtl());
         durations.put("sweep-interval", config.sweepInterval());
         durations.put("event-poll-interval", config.eventPollInterval());
+        durations.put("history-retention", config.historyRetention());
+        durations.put("prune-interval", config.pruneInterval());
         Map<String, Integer> batch = new LinkedHashMap<>();
         batch.put("batch.max", config.batch().max());
         batch.put("batch.workers", config.batch().workers());
@@ -97,6 +102,9 @@ public final class RegistrySettings {
             if (value.isNegative() || (!mayBeZero && value.isZero())) {
                 problems.add(problem(name, value.toString(), mayBeZero ? "must be 0s or more, e.g. 30s"
                         : "must be a positive duration, e.g. 30s"));
+            } else if (name.equals("history-retention") && value.compareTo(MIN_RETENTION) < 0) {
+                problems.add(problem(name, value.toString(), "must be at least 1h, e.g. 7d: gateways' event streams"
+                        + " and repeated releases read the recent history"));
             }
         });
         if (frpGatewayId == null || !GATEWAY_ID.matcher(frpGatewayId).matches()) {

@@ -40,6 +40,8 @@ class RegistrySettingsTest {
         assertEquals(Duration.ofSeconds(30), defaults.gatewayTtl());
         assertEquals(Duration.ofSeconds(5), defaults.sweepInterval());
         assertEquals(Duration.ofMillis(250), defaults.eventPollInterval());
+        assertEquals(Duration.ofDays(7), defaults.historyRetention());
+        assertEquals(Duration.ofMinutes(10), defaults.pruneInterval());
         assertEquals("frps", defaults.frp().gatewayId());
         assertEquals("127.0.0.1:7000", defaults.frp().agentEndpoint());
         assertEquals("127.0.0.1", defaults.frp().proxyHost());
@@ -71,6 +73,15 @@ class RegistrySettingsTest {
                 firstProblem(Map.of("secureconnect.registry.lease-ttl", "0s")));
         assertEquals("startup refused: secureconnect.registry.resume-grace=PT-1S: must be 0s or more, e.g. 30s",
                 firstProblem(Map.of("secureconnect.registry.resume-grace", "-1s")));
+        assertEquals("startup refused: secureconnect.registry.history-retention=forever: must be a duration such as"
+                + " 30s, 500ms or PT1M", firstProblem(Map.of("secureconnect.registry.history-retention", "forever")));
+        assertEquals("startup refused: secureconnect.registry.history-retention=PT59M: must be at least 1h, e.g. 7d:"
+                + " gateways' event streams and repeated releases read the recent history",
+                firstProblem(Map.of("secureconnect.registry.history-retention", "59m")));
+        assertEquals("startup refused: secureconnect.registry.prune-interval=PT0S: must be a positive duration,"
+                + " e.g. 30s", firstProblem(Map.of("secureconnect.registry.prune-interval", "0")));
+        assertEquals(List.of(), RegistrySettings.problems(config(Map.of("secureconnect.registry.history-retention",
+                "1h", "secureconnect.registry.prune-interval", "30s"))));
         assertEquals(List.of(), RegistrySettings.problems(config(Map.of("secureconnect.registry.resume-grace", "0s",
                 "secureconnect.registry.event-poll-interval", "100ms", "secureconnect.registry.lease-ttl", "PT1M"))));
     }
