@@ -67,8 +67,8 @@ public final class Agent implements AutoCloseable {
                 identity.version(), identity.hostname(), settings.remotePort(), settings.remoteServer(),
                 settings.httpsProxy().map(proxy -> " via proxy " + proxy).orElse(""), plane.transport(), tlsProvider);
         if (settings.allow().allowsAll()) {
-            LOG.warn("ALLOW is empty: every destination this network can reach is allowed;"
-                    + " set ALLOW (e.g. ALLOW=*.corp.example,10.0.0.0/8:443) to restrict it");
+            LOG.warn("ALLOW is empty: every destination this network can reach is allowed, except loopback and"
+                    + " link-local addresses; set ALLOW (e.g. ALLOW=*.corp.example,10.0.0.0/8:443) to restrict it");
         } else {
             LOG.infof("ALLOW: only %s", settings.allow());
         }

@@ -27,6 +27,7 @@ import io.secureconnect.testing.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -38,23 +39,36 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The agent's side of the data-plane protocol against a small in-test gateway (see {@link FakeGateway}; the
  * pairing with the real gateway is covered by the e2e suite): real TLS, a real gRPC stream, a real local HTTP
- * server as the private destination, real sockets and DNS.
+ * server as the private destination, real sockets and DNS (plus one name no real DNS here can hold, see
+ * {@link #DNS}).
  */
 class AgentProtocolTest {
 
     private static final String API_KEY = "pat.acct-test." + UUID.randomUUID() + ".s3cr3t-" + UUID.randomUUID();
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration FAST_BEAT = Duration.ofMillis(100);
+    private static final String REBOUND_TO_METADATA = "metadata.rebind.test";
+    /**
+     * The host's resolver, except for one name that a hostile DNS server rebinds to the cloud metadata address: the
+     * customer's DNS is outside the system, and no DNS server on this machine answers that.
+     */
+    private static final Resolver DNS = host -> host.equals(REBOUND_TO_METADATA)
+            ? new InetAddress[] {InetAddress.getByName("169.254.169.254")} : Resolver.SYSTEM.resolve(host);
 
     @TempDir
     static Path dir;
@@ -106,7 +120,7 @@ class AgentProtocolTest {
         AgentSettings settings = new AgentSettings(30001, new HostPort("127.0.0.1", gateway.port()), API_KEY,
                 Allowlist.parse(allow), Optional.of(trustedCa), Optional.empty(), Duration.ofSeconds(5),
                 Duration.ofSeconds(60));
-        agent = new Agent(settings, Resolver.SYSTEM, gaveUp::add);
+        agent = new Agent(settings, DNS, gaveUp::add);
         agent.start();
         return agent;
     }
@@ -223,6 +237,51 @@ class AgentProtocolTest {
         assertNull(gateway.data().next(Duration.ofMillis(200)), "no data connection for a refused dial");
     }
 
+    static Stream<Arguments> ownHostRefusals() {
+        return Stream.of(
+                Arguments.of("empty ALLOW refuses 127.0.0.1", "", "127.0.0.1",
+                        "127.0.0.1 is loopback"),
+                Arguments.of("empty ALLOW refuses localhost, which resolves to 127.0.0.1", "", "localhost",
+                        "localhost (127.0.0.1) is loopback"),
+                Arguments.of("ALLOW=0.0.0.0/0 refuses ::ffff:127.0.0.1", "0.0.0.0/0", "::ffff:127.0.0.1",
+                        "::ffff:127.0.0.1 (127.0.0.1) is loopback"),
+                Arguments.of("ALLOW=*.rebind.test refuses a name rebound to cloud metadata", "*.rebind.test",
+                        REBOUND_TO_METADATA, REBOUND_TO_METADATA + " (169.254.169.254) is link-local (cloud metadata)"),
+                Arguments.of("empty ALLOW refuses cloud metadata", "", "169.254.169.254",
+                        "169.254.169.254 is link-local (cloud metadata)"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ownHostRefusals")
+    void refusesTheAgentsOwnHostAndLinkWithAReasonAndOneLogLine(String behaviour, String allow, String host,
+                                                                String refused) throws Exception {
+        FakeGateway.Session session = connected(allow);
+        String connection = "conn-own-" + UUID.randomUUID();
+        session.dial(connection, host, origin.port(), new byte[16], Duration.ofSeconds(5));
+        DialResult result = session.dialResult(WAIT);
+        assertEquals(connection, result.getConnectionId());
+        assertEquals(DialStatus.DIAL_STATUS_REFUSED_BY_ALLOWLIST, result.getStatus());
+        assertEquals(refused + ": the agent refuses it unless ALLOW names it", result.getMessage());
+        assertNull(gateway.data().next(Duration.ofMillis(200)), "no data connection for a refused dial");
+        logs.await("connection " + connection, WAIT.toMillis());
+        assertEquals(1, logs.count("connection " + connection + " to " + host + ":" + origin.port()
+                + ": REFUSED_BY_ALLOWLIST: " + result.getMessage()), String.join("\n", logs.lines()));
+    }
+
+    @ParameterizedTest(name = "ALLOW={0} opens localhost")
+    @ValueSource(strings = {"localhost", "127.0.0.1", "127.0.0.0/8"})
+    void relaysToALoopbackOriginThatAllowNamesExplicitly(String allow) throws Exception {
+        FakeGateway.Session session = connected(allow);
+        session.dial("conn-localhost", "localhost", origin.port(), new byte[16], Duration.ofSeconds(5));
+
+        DataEndpoint.Connection data = gateway.data().next(WAIT);
+        assertNotNull(data, "the agent reached the origin and opened a data connection");
+        try (var socket = data.socket()) {
+            socket.getOutputStream().write("GET /blob HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertTrue(readHead(socket.getInputStream()).startsWith("HTTP/1.1 200"));
+        }
+    }
+
     @Test
     void answersAnUnresolvableNameWithNameNotResolved() throws Exception {
         FakeGateway.Session session = connected(allowList());
@@ -235,7 +294,7 @@ class AgentProtocolTest {
 
     @Test
     void answersTimeoutWhenTheDestinationDoesNotAnswerInTime() throws Exception {
-        FakeGateway.Session session = connected("");
+        FakeGateway.Session session = connected("127.0.0.1");
         // A listener whose accept queue is full: Linux drops further SYNs, so a connect hangs until it times out.
         try (java.net.ServerSocket stuck = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             List<java.net.Socket> fillers = new java.util.ArrayList<>();

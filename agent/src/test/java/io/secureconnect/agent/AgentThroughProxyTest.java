@@ -42,8 +42,8 @@ class AgentThroughProxyTest {
             ProxySettings proxySettings = new ProxySettings(new HostPort("127.0.0.1", proxy.port()),
                     Optional.of("svc"), Optional.of("pr0xy-pw"));
             AgentSettings settings = new AgentSettings(30007, new HostPort("127.0.0.1", gateway.port()),
-                    "pat.acct.tok.secret", Allowlist.allowAll(), Optional.of(pki.caPem()), Optional.of(proxySettings),
-                    Duration.ofSeconds(1), Duration.ofSeconds(60));
+                    "pat.acct.tok.secret", Allowlist.parse("127.0.0.1:" + origin.port()), Optional.of(pki.caPem()),
+                    Optional.of(proxySettings), Duration.ofSeconds(1), Duration.ofSeconds(60));
             try (Agent agent = new Agent(settings, Resolver.SYSTEM, why -> { })) {
                 agent.start();
                 FakeGateway.Session session = gateway.nextSession(Duration.ofSeconds(10));

@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param remotePort   REMOTE_PORT: the tunnel port, 30000-30099
  * @param remoteServer REMOTE_SERVER: the gateway's agent endpoint (default port 8443)
  * @param apiKey       API_KEY: a secret; never printed ({@link #toString()} leaves it out)
- * @param allow        ALLOW: the destination allowlist; empty allows all
+ * @param allow        ALLOW: the destination allowlist; empty allows all but loopback and link-local addresses
  * @param gatewayCa    GATEWAY_CA: a PEM file of extra trust anchors for the gateway's certificate
  * @param httpsProxy   HTTPS_PROXY: the corporate egress proxy (HTTP CONNECT) the agent must use to get out
  * @param drainTimeout DRAIN_TIMEOUT: how long open connections may finish after SIGTERM (default 30 s)

@@ -96,6 +96,18 @@ public record AllowRule(Kind kind, String name, Cidr cidr, OptionalInt port) {
         return kind == Kind.NETWORK && portMatches(destinationPort) && cidr.contains(address);
     }
 
+    /**
+     * True when this entry names the special address explicitly: a host entry for the requested name itself, or a
+     * network entry holding the address that is no wider than the special range around it. Never a wildcard.
+     */
+    boolean namesExplicitly(String host, InetAddress address, Cidr specialRange, int destinationPort) {
+        return switch (kind) {
+            case HOST -> allowsName(host, destinationPort);
+            case WILDCARD -> false;
+            case NETWORK -> allowsAddress(address, destinationPort) && cidr.prefix() >= specialRange.prefix();
+        };
+    }
+
     private boolean portMatches(int destinationPort) {
         return port.isEmpty() || port.getAsInt() == destinationPort;
     }

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 /**
  * The customer's own destination allowlist (ALLOW). Host and wildcard entries match the requested name;
  * network entries match the addresses the name resolves to (or an IP literal), and only those addresses are
- * dialled. An empty list allows every destination.
+ * dialled. An empty list allows every destination except the agent's own host and link (see {@link HostGuard}).
  */
 public final class Allowlist {
 
@@ -60,6 +60,16 @@ public final class Allowlist {
     /** True when some network entry allows this address and port. */
     public boolean allowsAddress(InetAddress address, int port) {
         return rules.isEmpty() || rules.stream().anyMatch(rule -> rule.allowsAddress(address, port));
+    }
+
+    /**
+     * True when an entry names this address of the requested host explicitly, as a loopback or link-local address
+     * needs (see {@link HostGuard}): the host's own name, or a network no wider than {@code specialRange}. A
+     * wildcard, a wider network or an empty list does not.
+     */
+    public boolean namesExplicitly(String host, InetAddress address, Cidr specialRange, int port) {
+        String name = AllowRule.normalize(host);
+        return rules.stream().anyMatch(rule -> rule.namesExplicitly(name, address, specialRange, port));
     }
 
     /** True when some network entry could allow the destination once its name is resolved. */

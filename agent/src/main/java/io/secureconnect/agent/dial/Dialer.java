@@ -18,6 +18,7 @@ import io.secureconnect.proto.tunnel.v1.DialStatus;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -29,8 +30,9 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Answers one DialRequest: checks ALLOW, resolves the name with the private network's DNS, connects within the
- * request's timeout, then opens the data connection to the gateway, sends the preamble and starts relaying.
+ * Answers one DialRequest: checks ALLOW, resolves the name with the private network's DNS, keeps the addresses that
+ * ALLOW and the {@link HostGuard} let through, connects within the request's timeout, then opens the data
+ * connection to the gateway, sends the preamble and starts relaying.
  * The future completes with the DialResult to send back when the dial failed, or empty when the data connection
  * carries the answer (success).
  */
@@ -41,6 +43,7 @@ public final class Dialer {
     static final long MAX_TIMEOUT_MILLIS = 120_000;
 
     private final Allowlist allow;
+    private final HostGuard guard;
     private final Resolver resolver;
     private final Executor blocking;
     private final DataPlane plane;
@@ -51,6 +54,7 @@ public final class Dialer {
     public Dialer(Allowlist allow, Resolver resolver, Executor blocking, DataPlane plane,
                   GatewayDataConnector gateway, Splicer splicer, BooleanSupplier draining) {
         this.allow = allow;
+        this.guard = new HostGuard(allow);
         this.resolver = resolver;
         this.blocking = blocking;
         this.plane = plane;
@@ -184,14 +188,22 @@ public final class Dialer {
                     "resolving " + host + " took longer than " + timeoutMillis + " ms")));
             return;
         }
-        List<InetAddress> addresses = Arrays.stream(resolved)
-                .filter(address -> nameAllowed || allow.allowsAddress(address, request.getPort()))
-                .toList();
+        List<InetAddress> addresses = new ArrayList<>();
+        Optional<String> guarded = Optional.empty();
+        for (InetAddress each : resolved) {
+            InetAddress address = HostGuard.unmapped(each);
+            Optional<String> refusal = guard.refusal(host, address, request.getPort());
+            if (refusal.isPresent()) {
+                guarded = guarded.or(() -> refusal);
+            } else if (nameAllowed || allow.allowsAddress(address, request.getPort())) {
+                addresses.add(address);
+            }
+        }
         if (addresses.isEmpty()) {
             String shown = Arrays.stream(resolved).map(InetAddress::getHostAddress).collect(Collectors.joining(", "));
             release(parked);
             result.complete(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_REFUSED_BY_ALLOWLIST,
-                    destination + " (" + shown + ") is not in the agent's ALLOW list")));
+                    guarded.orElse(destination + " (" + shown + ") is not in the agent's ALLOW list"))));
             return;
         }
         connect(request, tunnel, parked, addresses, 0, loop, timeoutMillis, deadline, result);
