@@ -24,6 +24,10 @@ public interface GatewayConfig {
     String DEFAULT_HEARTBEAT_INTERVAL = "5s";
     String DEFAULT_DATA_POOL_SIZE = "8";
     String DEFAULT_DATA_POOL_IDLE_TIMEOUT = "2m";
+    String DEFAULT_PROXY_HEAD_TIMEOUT = "10s";
+    String DEFAULT_PROXY_MAX_UNAUTHENTICATED_PER_SOURCE = "64";
+    String DEFAULT_PROXY_MAX_CONNECTIONS_PER_BUILD = "256";
+    String DEFAULT_PROXY_MAX_CONNECTIONS_PER_ACCOUNT = "2048";
 
     /** This gateway's id in tunnel-registry; defaults to the host name. */
     Optional<String> id();
@@ -48,6 +52,9 @@ public interface GatewayConfig {
     Optional<String> publicHost();
 
     Tls tls();
+
+    /** Limits of the proxy ports ({@code secureconnect.gateway.proxy.*}). */
+    Proxy proxy();
 
     /** Ed25519 public key (PEM) that verifies build credentials signed by connector-policy. */
     @WithName("credential-verify-key")
@@ -83,6 +90,30 @@ public interface GatewayConfig {
      */
     @WithDefault("true")
     boolean dataReuse();
+
+    interface Proxy {
+        /**
+         * A connection's first request head (request line and headers) must be complete this long after accept, else
+         * 408 and close; bytes arriving do not move the deadline.
+         */
+        @WithDefault(DEFAULT_PROXY_HEAD_TIMEOUT)
+        Duration headTimeout();
+
+        /**
+         * Connections from one source address that are not authorized yet (accepted, first head not yet allowed);
+         * one more is answered 429 at accept and closed.
+         */
+        @WithDefault(DEFAULT_PROXY_MAX_UNAUTHENTICATED_PER_SOURCE)
+        int maxUnauthenticatedPerSource();
+
+        /** Proxied connections one build (account and build id of its credential) may have open at once; then 429. */
+        @WithDefault(DEFAULT_PROXY_MAX_CONNECTIONS_PER_BUILD)
+        int maxConnectionsPerBuild();
+
+        /** Proxied connections all builds of one account may have open at once on this gateway; then 429. */
+        @WithDefault(DEFAULT_PROXY_MAX_CONNECTIONS_PER_ACCOUNT)
+        int maxConnectionsPerAccount();
+    }
 
     interface Tls {
         /** Server certificate chain (PEM) of the agent, data and TLS proxy endpoints. */

@@ -14,6 +14,8 @@ public class GatewaySettings {
 
     static final int MAX_DATA_POOL_SIZE = 256;
     static final String DATA_POOL_SIZE_ALLOWED = "must be an integer from 0 (parking off) to " + MAX_DATA_POOL_SIZE;
+    static final int MAX_LIMIT = 1_000_000;
+    static final String LIMIT_ALLOWED = "must be an integer from 1 to " + MAX_LIMIT;
 
     private final GatewayConfig config;
     private final String gatewayId;
@@ -28,6 +30,11 @@ public class GatewaySettings {
         positive(GatewayConfig.PREFIX + "idle-timeout", config.idleTimeout());
         positive(GatewayConfig.PREFIX + "heartbeat-interval", config.heartbeatInterval());
         positive(GatewayConfig.PREFIX + "data-pool-idle-timeout", config.dataPoolIdleTimeout());
+        positive(GatewayConfig.PREFIX + "proxy.head-timeout", config.proxy().headTimeout());
+        limit(GatewayConfig.PREFIX + "proxy.max-unauthenticated-per-source",
+                config.proxy().maxUnauthenticatedPerSource());
+        limit(GatewayConfig.PREFIX + "proxy.max-connections-per-build", config.proxy().maxConnectionsPerBuild());
+        limit(GatewayConfig.PREFIX + "proxy.max-connections-per-account", config.proxy().maxConnectionsPerAccount());
         if (config.dataPoolSize() < 0 || config.dataPoolSize() > MAX_DATA_POOL_SIZE) {
             throw new SettingException(GatewayConfig.PREFIX + "data-pool-size", String.valueOf(config.dataPoolSize()),
                     DATA_POOL_SIZE_ALLOWED);
@@ -105,6 +112,22 @@ public class GatewaySettings {
         return config.heartbeatInterval();
     }
 
+    public Duration headTimeout() {
+        return config.proxy().headTimeout();
+    }
+
+    public int maxUnauthenticatedPerSource() {
+        return config.proxy().maxUnauthenticatedPerSource();
+    }
+
+    public int maxConnectionsPerBuild() {
+        return config.proxy().maxConnectionsPerBuild();
+    }
+
+    public int maxConnectionsPerAccount() {
+        return config.proxy().maxConnectionsPerAccount();
+    }
+
     static void port(String setting, int value) {
         if (value < 0 || value > 65535) {
             throw new SettingException(setting, String.valueOf(value), "must be an integer from 0 to 65535");
@@ -114,6 +137,12 @@ public class GatewaySettings {
     static void positive(String setting, Duration value) {
         if (value.isZero() || value.isNegative()) {
             throw new SettingException(setting, value.toString(), "must be a positive duration, e.g. 10s or 5m");
+        }
+    }
+
+    static void limit(String setting, int value) {
+        if (value < 1 || value > MAX_LIMIT) {
+            throw new SettingException(setting, String.valueOf(value), LIMIT_ALLOWED);
         }
     }
 

@@ -51,6 +51,12 @@ public final class GatewayStartupChecks {
             duration(settings, "heartbeat-interval", GatewayConfig.DEFAULT_HEARTBEAT_INTERVAL);
             poolSize(settings);
             duration(settings, "data-pool-idle-timeout", GatewayConfig.DEFAULT_DATA_POOL_IDLE_TIMEOUT);
+            duration(settings, "proxy.head-timeout", GatewayConfig.DEFAULT_PROXY_HEAD_TIMEOUT);
+            limit(settings, "proxy.max-unauthenticated-per-source",
+                    GatewayConfig.DEFAULT_PROXY_MAX_UNAUTHENTICATED_PER_SOURCE);
+            limit(settings, "proxy.max-connections-per-build", GatewayConfig.DEFAULT_PROXY_MAX_CONNECTIONS_PER_BUILD);
+            limit(settings, "proxy.max-connections-per-account",
+                    GatewayConfig.DEFAULT_PROXY_MAX_CONNECTIONS_PER_ACCOUNT);
             Path certificate = file(settings, "tls.certificate", "the gateway's certificate chain in PEM");
             Path key = file(settings, "tls.key", "the certificate's private key in PEM (PKCS#8)");
             Path verifyKey = file(settings, "credential-verify-key",
@@ -102,6 +108,15 @@ public final class GatewayStartupChecks {
         }
         if (size < 0 || size > GatewaySettings.MAX_DATA_POOL_SIZE) {
             throw new SettingException(P + "data-pool-size", value, GatewaySettings.DATA_POOL_SIZE_ALLOWED);
+        }
+    }
+
+    private static void limit(Function<String, Optional<String>> settings, String name, String fallback) {
+        String value = settings.apply(P + name).orElse(fallback).trim();
+        try {
+            GatewaySettings.limit(P + name, Integer.parseInt(value));
+        } catch (NumberFormatException e) {
+            throw new SettingException(P + name, value, GatewaySettings.LIMIT_ALLOWED);
         }
     }
 

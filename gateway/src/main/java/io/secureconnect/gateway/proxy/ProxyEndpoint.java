@@ -18,7 +18,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
-/** The HTTP forward proxy on every configured port, plain and TLS on the same port. */
+/**
+ * The HTTP forward proxy on every configured port, plain and TLS on the same port. A connection from a source address
+ * at its cap of unauthenticated connections gets only a 429 ({@link SourceRefusal}); every other one a deadline for its
+ * first request head ({@link HeadDeadline}) and then the proxy.
+ */
 @Singleton
 public class ProxyEndpoint {
 
@@ -34,29 +38,40 @@ public class ProxyEndpoint {
     private final TunnelManager tunnels;
     private final Dialer dialer;
     private final GatewayMetrics metrics;
+    private final SourceLimits sources;
+    private final ConnectionCaps caps;
     private final List<Channel> listeners = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
 
     public ProxyEndpoint(GatewaySettings settings, NettyLoops loops, ProxyAuthorizer authorizer,
-            TunnelManager tunnels, Dialer dialer, GatewayMetrics metrics) {
+            TunnelManager tunnels, Dialer dialer, GatewayMetrics metrics, SourceLimits sources, ConnectionCaps caps) {
         this.settings = settings;
         this.loops = loops;
         this.authorizer = authorizer;
         this.tunnels = tunnels;
         this.dialer = dialer;
         this.metrics = metrics;
+        this.sources = sources;
+        this.caps = caps;
     }
 
     public synchronized List<Integer> start(TlsMaterial tls) throws InterruptedException {
         long idleMillis = settings.idleTimeout().toMillis();
+        long headMillis = settings.headTimeout().toMillis();
         ChannelInitializer<SocketChannel> initializer = new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel channel) {
+                SourceLimits.Slot slot = sources.admit(channel.remoteAddress());
+                if (slot == null) {
+                    channel.pipeline().addLast("refuse", new SourceRefusal(sources.max(), metrics));
+                    return;
+                }
                 channel.pipeline()
                         .addLast("sniff", new ProtocolSniffer(tls.raw()))
                         .addLast("http", new HttpRequestDecoder(MAX_INITIAL_LINE, MAX_HEADERS, MAX_CHUNK))
+                        .addLast("head-deadline", new HeadDeadline(headMillis, metrics))
                         .addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
-                        .addLast("proxy", new ProxyHandler(authorizer, tunnels, dialer, metrics));
+                        .addLast("proxy", new ProxyHandler(authorizer, tunnels, dialer, metrics, slot, caps));
             }
         };
         for (int port : settings.proxyPorts()) {

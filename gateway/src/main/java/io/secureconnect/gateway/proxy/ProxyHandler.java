@@ -31,7 +31,9 @@ import org.jboss.logging.Logger;
  * One proxy client connection: checks the credential and destination of each request head, dials through the
  * account's tunnel, then relays. CONNECT becomes a blind relay; absolute-URI requests are rewritten to origin-form and
  * their bodies passed on untouched, over one upstream connection per client connection (a new one when the
- * destination changes). Runs on the client's event loop; dial outcomes hop back onto it.
+ * destination changes). Runs on the client's event loop; dial outcomes hop back onto it. Its first authorized head
+ * takes it off its source address's count of unauthenticated connections and counts it against its build's and
+ * account's caps until it closes.
  */
 final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
@@ -43,6 +45,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private final TunnelManager tunnels;
     private final Dialer dialer;
     private final GatewayMetrics metrics;
+    private final SourceLimits.Slot sourceSlot;
+    private final ConnectionCaps caps;
     static final int MAX_QUEUED = 64 * 1024;
 
     private final ArrayDeque<Object> queued = new ArrayDeque<>(2);
@@ -55,12 +59,18 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private HostPort upstreamTarget;
     private TunnelKey upstreamTunnel;
     private Tunnel tunnel;
+    /** This connection's count against its build's and account's caps, from its first authorized head on. */
+    private ConnectionCaps.Hold capsHold;
 
-    ProxyHandler(ProxyAuthorizer authorizer, TunnelManager tunnels, Dialer dialer, GatewayMetrics metrics) {
+    /** @param sourceSlot this connection's place among its source address's unauthenticated connections */
+    ProxyHandler(ProxyAuthorizer authorizer, TunnelManager tunnels, Dialer dialer, GatewayMetrics metrics,
+            SourceLimits.Slot sourceSlot, ConnectionCaps caps) {
         this.authorizer = authorizer;
         this.tunnels = tunnels;
         this.dialer = dialer;
         this.metrics = metrics;
+        this.sourceSlot = sourceSlot;
+        this.caps = caps;
     }
 
     @Override
@@ -109,6 +119,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         BuildCredential credential = ((ProxyAuthorizer.Allowed) outcome).credential();
+        sourceSlot.release();
+        if (!counted(credential)) {
+            return;
+        }
         boolean connect = HttpMethod.CONNECT.equals(request.method());
         HostPort target;
         ForwardedRequest.Target forwarded = null;
@@ -157,6 +171,26 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         Attempt next = new Attempt(found, key, target, connect, connect ? null : request);
         attempt = next;
         next.pending = dialer.dial(found, target.host(), target.port(), client.eventLoop(), next);
+    }
+
+    /**
+     * Counts this connection against the caps of the credential's build and account, once per connection (again only
+     * when a later head on it names another build); false when refused with 429.
+     */
+    private boolean counted(BuildCredential credential) {
+        if (capsHold != null && capsHold.covers(credential)) {
+            return true;
+        }
+        ConnectionCaps.Outcome outcome = caps.open(credential);
+        if (outcome instanceof ConnectionCaps.OverLimit over) {
+            refuse(429, over.reason(), over.message(), credential);
+            return false;
+        }
+        if (capsHold != null) {
+            capsHold.release();
+        }
+        capsHold = (ConnectionCaps.Hold) outcome;
+        return true;
     }
 
     /** A dial in flight; its outcome arrives on any thread and is applied on the client's event loop. */
@@ -287,6 +321,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         metrics.connectionClosed();
         state = State.CLOSING;
+        sourceSlot.release();
+        if (capsHold != null) {
+            capsHold.release();
+        }
         if (attempt != null) {
             dialer.cancel(attempt.pending);
             attempt = null;

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 final class ProxyResponses {
 
     static final byte[] CONNECTED = "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** Told with every 429: the limits count open connections, so one may close any moment. */
+    static final int RETRY_AFTER_SECONDS = 1;
 
     private ProxyResponses() {
     }
@@ -23,6 +25,8 @@ final class ProxyResponses {
                 .append(phrase(status)).append("\r\n");
         if (status == 407) {
             head.append("Proxy-Authenticate: Basic realm=\"secure-connect\"\r\n");
+        } else if (status == 429) {
+            head.append("Retry-After: ").append(RETRY_AFTER_SECONDS).append("\r\n");
         }
         head.append("Content-Type: text/plain; charset=utf-8\r\nContent-Length: ").append(body.length)
                 .append("\r\nConnection: close\r\n\r\n");
@@ -36,6 +40,8 @@ final class ProxyResponses {
             case 403 -> "Forbidden";
             case 405 -> "Method Not Allowed";
             case 407 -> "Proxy Authentication Required";
+            case 408 -> "Request Timeout";
+            case 429 -> "Too Many Requests";
             case 502 -> "Bad Gateway";
             case 503 -> "Service Unavailable";
             case 504 -> "Gateway Timeout";

@@ -60,6 +60,10 @@ class GatewayConfigTest {
         assertEquals(8, gateway.dataPoolSize());
         assertEquals(Duration.ofMinutes(2), gateway.dataPoolIdleTimeout());
         assertTrue(gateway.dataReuse());
+        assertEquals(Duration.ofSeconds(10), gateway.proxy().headTimeout());
+        assertEquals(64, gateway.proxy().maxUnauthenticatedPerSource());
+        assertEquals(256, gateway.proxy().maxConnectionsPerBuild());
+        assertEquals(2048, gateway.proxy().maxConnectionsPerAccount());
         assertEquals(Optional.empty(), gateway.id());
         assertEquals(Optional.empty(), gateway.publicHost());
 
@@ -118,6 +122,37 @@ class GatewayConfigTest {
         assertEquals(List.of("secureconnect.gateway.data-pool-idle-timeout=PT0S: must be a positive duration, e.g. "
                 + "10s or 5m"), problemsWith("data-pool-idle-timeout", "0s"));
         assertEquals(List.of(), problemsWith("data-pool-size", "0"));
+    }
+
+    @Test
+    void namesABadProxyLimit() {
+        assertEquals(List.of("secureconnect.gateway.proxy.head-timeout=PT0S: must be a positive duration, e.g. 10s or "
+                + "5m"), problemsWith("proxy.head-timeout", "0s"));
+        assertEquals(List.of("secureconnect.gateway.proxy.head-timeout=later: must be a positive duration, e.g. 10s "
+                + "or 5m"), problemsWith("proxy.head-timeout", "later"));
+        assertEquals(List.of("secureconnect.gateway.proxy.max-unauthenticated-per-source=0: must be an integer from 1 "
+                + "to 1000000"), problemsWith("proxy.max-unauthenticated-per-source", "0"));
+        assertEquals(List.of("secureconnect.gateway.proxy.max-connections-per-build=-5: must be an integer from 1 to "
+                + "1000000"), problemsWith("proxy.max-connections-per-build", "-5"));
+        assertEquals(List.of("secureconnect.gateway.proxy.max-connections-per-account=lots: must be an integer from 1 "
+                + "to 1000000"), problemsWith("proxy.max-connections-per-account", "lots"));
+        assertEquals(List.of("secureconnect.gateway.proxy.max-connections-per-account=1000001: must be an integer "
+                + "from 1 to 1000000"), problemsWith("proxy.max-connections-per-account", "1000001"));
+        assertEquals(List.of(), problemsWith("proxy.max-connections-per-build", "1"));
+    }
+
+    @Test
+    void refusesABadProxyLimitInTheTypedSettingsToo() {
+        Map<String, String> settings = required();
+        settings.put("secureconnect.gateway.proxy.max-connections-per-build", "0");
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(GatewayConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withDefaultValues(settings).build();
+
+        SettingException e = assertThrows(SettingException.class,
+                () -> new GatewaySettings(config.getConfigMapping(GatewayConfig.class)));
+        assertEquals("secureconnect.gateway.proxy.max-connections-per-build=0: must be an integer from 1 to 1000000",
+                e.getMessage());
     }
 
     @Test

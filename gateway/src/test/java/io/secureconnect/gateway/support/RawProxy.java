@@ -3,6 +3,7 @@ package io.secureconnect.gateway.support;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -13,7 +14,16 @@ public final class RawProxy implements AutoCloseable {
     private final Socket socket;
 
     public RawProxy(int proxyPort) throws IOException {
-        socket = new Socket("127.0.0.1", proxyPort);
+        this(new Socket("127.0.0.1", proxyPort));
+    }
+
+    /** From another source address: on Linux every address of 127.0.0.0/8 (e.g. 127.0.0.2) is loopback. */
+    public RawProxy(String sourceAddress, int proxyPort) throws IOException {
+        this(new Socket("127.0.0.1", proxyPort, InetAddress.getByName(sourceAddress), 0));
+    }
+
+    private RawProxy(Socket socket) throws IOException {
+        this.socket = socket;
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(30_000);
     }
