@@ -2,6 +2,7 @@ package io.secureconnect.policy;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.secureconnect.common.identity.Peer;
 import io.secureconnect.common.startup.ServiceStartup;
 import io.secureconnect.common.startup.StartupProblem;
 import io.secureconnect.policy.config.PolicySettings;
@@ -13,7 +14,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public class ConnectorPolicyMain {
 
     public static void main(String... args) {
-        ServiceStartup.checkOrExit(true);
+        ServiceStartup.checkOrExit(true, Peer.service("connector-policy"));
         List<StartupProblem> problems = PolicySettings.problems(ConfigProvider.getConfig());
         if (!problems.isEmpty()) {
             System.err.println(problems.get(0).line());

@@ -5,14 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.secureconnect.testing.FreshDatabaseResource;
 import io.secureconnect.testing.GrpcProbe;
+import io.secureconnect.testing.IdentityResource;
+import io.secureconnect.testing.TestChannels;
 import io.secureconnect.policy.testsupport.PolicyTestDependencies;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A plain grpc-java client finds the service by reflection and sees it healthy, on the shared HTTP/gRPC port. */
+/**
+ * A grpc-java client finds the service by reflection (as a runner: reflection is for machine identities) and sees it
+ * healthy (health is open to anyone), on its own TLS gRPC port.
+ */
 @QuarkusTest
 @QuarkusTestResource(value = FreshDatabaseResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PolicyTestDependencies.class, restrictToAnnotatedClass = false)
@@ -22,14 +26,14 @@ class GrpcHealthAndReflectionTest {
 
     @Test
     void listsItsServicesByReflection() throws Exception {
-        List<String> services = GrpcProbe.listServices("127.0.0.1", RestAssured.port);
+        List<String> services = GrpcProbe.listServices(TestChannels.as("runner/ci-probe", IdentityResource.grpcPort()));
         assertTrue(services.contains(SERVICE), "reflection lists " + services);
         assertTrue(services.contains("grpc.health.v1.Health"), "reflection lists " + services);
     }
 
     @Test
     void answersGrpcHealthAsServing() throws Exception {
-        assertEquals("SERVING", GrpcProbe.health("127.0.0.1", RestAssured.port, ""));
-        assertEquals("SERVING", GrpcProbe.health("127.0.0.1", RestAssured.port, SERVICE));
+        assertEquals("SERVING", GrpcProbe.health(TestChannels.anonymous(IdentityResource.grpcPort()), ""));
+        assertEquals("SERVING", GrpcProbe.health(TestChannels.anonymous(IdentityResource.grpcPort()), SERVICE));
     }
 }

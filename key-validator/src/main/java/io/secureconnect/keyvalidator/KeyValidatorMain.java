@@ -2,6 +2,7 @@ package io.secureconnect.keyvalidator;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.secureconnect.common.identity.Peer;
 import io.secureconnect.common.startup.ServiceStartup;
 import io.secureconnect.keyvalidator.secret.PepperSetting;
 import java.util.Optional;
@@ -12,7 +13,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public class KeyValidatorMain {
 
     public static void main(String... args) {
-        ServiceStartup.checkOrExit(true);
+        ServiceStartup.checkOrExit(true, Peer.service("key-validator"));
         Optional<String> pepperProblem = PepperSetting.problem(
                 ConfigProvider.getConfig().getOptionalValue(PepperSetting.NAME, String.class));
         if (pepperProblem.isPresent()) {

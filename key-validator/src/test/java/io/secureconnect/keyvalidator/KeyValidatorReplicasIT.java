@@ -18,6 +18,7 @@ import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
 import io.secureconnect.proto.keyvalidator.v1.WatchRevocationsRequest;
 import io.secureconnect.testing.FreePorts;
 import io.secureconnect.testing.LocalPostgres;
+import io.secureconnect.testing.TestPki;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ class KeyValidatorReplicasIT {
     static String database;
     static final List<Replica> replicas = new ArrayList<>();
 
-    record Replica(String name, int port, Process process, Path log) {
+    record Replica(String name, int port, int grpcPort, Process process, Path log) {
         String url() {
             return "http://127.0.0.1:" + port;
         }
@@ -83,11 +84,15 @@ class KeyValidatorReplicasIT {
 
     static Replica start(String name) throws IOException {
         int port = FreePorts.next();
+        int grpcPort = FreePorts.next();
         Path log = LOGS.resolve("replica-" + name + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java,
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.grpc.server.port=" + grpcPort,
+                "-Dquarkus.grpc.server.host=127.0.0.1",
+                "-Dsecureconnect.identity.dir=" + TestPki.shared().identity("service/key-validator"),
                 "-Dquarkus.datasource.jdbc.url=" + LocalPostgres.jdbcUrl(database),
                 "-Dquarkus.datasource.username=" + LocalPostgres.user(),
                 "-Dquarkus.datasource.password=" + LocalPostgres.password(),
@@ -96,7 +101,7 @@ class KeyValidatorReplicasIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         // The pepper is a secret: through the environment, not the command line (visible in ps).
         builder.environment().put("SECURECONNECT_KEYS_PEPPER", "it-only-pepper-not-secret-0123456789abcdef");
-        return new Replica(name, port, builder.start(), log);
+        return new Replica(name, port, grpcPort, builder.start(), log);
     }
 
     static boolean ready(Replica replica) {
@@ -143,7 +148,7 @@ class KeyValidatorReplicasIT {
         String token = api(a, admin).body(Map.of("identifier", "agent_token", "name", "Agent token"))
                 .post("/api/v1/apikeys/agent_key/tokens").then().statusCode(201).extract().path("token");
 
-        try (Grpc grpcB = Grpc.to(b.port())) {
+        try (Grpc grpcB = Grpc.to(b.grpcPort())) {
             assertTrue(grpcB.validate(token, "core_pipeline_view").getValid());
             assertTrue(grpcB.validate(token, "core_pipeline_view").getValid());
             BlockingQueue<RevocationEvent> events = new LinkedBlockingQueue<>();

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.secureconnect.testing.FreePorts;
 import io.secureconnect.testing.LocalPostgres;
+import io.secureconnect.testing.TestPki;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,44 @@ class StartupRefusalIT {
         assertEquals(2, run.exit());
         assertEquals(List.of("startup refused: quarkus.datasource.jdbc.url=jdbc:mysql://127.0.0.1/keys?...: "
                 + "must start with jdbc:postgresql://"), run.lines());
+    }
+
+    @Test
+    void refusesToStartWithoutAnIdentityOfItsOwn() throws Exception {
+        Run run = start(Map.of("QUARKUS_HTTP_PORT", String.valueOf(FreePorts.next()),
+                "QUARKUS_DATASOURCE_JDBC_URL", LocalPostgres.jdbcUrl("postgres")));
+        assertEquals(2, run.exit());
+        assertEquals(List.of("startup refused: secureconnect.identity.dir=: is not set; every gRPC caller is "
+                + "authenticated by its certificate, so this process needs its own: a directory with tls.crt, "
+                + "tls.key, ca.crt, truststore.p12 naming spiffe://secureconnect/service/key-validator "
+                + "(scripts/lib/pki.sh issues one)"), run.lines());
+    }
+
+    @Test
+    void refusesTheIdentityOfAnotherService() throws Exception {
+        String other = TestPki.shared().identity("service/connector-policy").toString();
+        Run run = start(Map.of("QUARKUS_HTTP_PORT", String.valueOf(FreePorts.next()),
+                "QUARKUS_DATASOURCE_JDBC_URL", LocalPostgres.jdbcUrl("postgres"),
+                "SECURECONNECT_IDENTITY_DIR", other));
+        assertEquals(2, run.exit());
+        assertEquals(List.of("startup refused: secureconnect.identity.dir=" + other + ": tls.crt names "
+                + "spiffe://secureconnect/service/connector-policy but this process is "
+                + "spiffe://secureconnect/service/key-validator"), run.lines());
+    }
+
+    @Test
+    void refusesAnIdentityDirectoryWithoutItsKey() throws Exception {
+        Path copy = Files.createTempDirectory("identity-without-key");
+        Path own = TestPki.shared().identity("service/key-validator");
+        for (String file : List.of("tls.crt", "ca.crt", "truststore.p12")) {
+            Files.copy(own.resolve(file), copy.resolve(file));
+        }
+        Run run = start(Map.of("QUARKUS_HTTP_PORT", String.valueOf(FreePorts.next()),
+                "QUARKUS_DATASOURCE_JDBC_URL", LocalPostgres.jdbcUrl("postgres"),
+                "SECURECONNECT_IDENTITY_DIR", copy.toString()));
+        assertEquals(2, run.exit());
+        assertEquals(List.of("startup refused: secureconnect.identity.dir=" + copy
+                + ": has no readable tls.key (needs tls.crt, tls.key, ca.crt, truststore.p12)"), run.lines());
     }
 
     private record Run(int exit, List<String> lines) {

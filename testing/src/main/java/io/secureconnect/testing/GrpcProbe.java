@@ -3,7 +3,6 @@ package io.secureconnect.testing;
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
@@ -13,15 +12,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** A plain gRPC client (grpc-java over h2c) that asks a running service what it serves and whether it is healthy. */
+/**
+ * A gRPC client (grpc-java; the channel from {@link TestChannels}, closed after the question) that asks a running service what it serves and whether it is healthy. */
 public final class GrpcProbe {
 
     private GrpcProbe() {
     }
 
     /** Service names listed by the server reflection service (grpc.reflection.v1). */
-    public static List<String> listServices(String host, int port) throws Exception {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
+    public static List<String> listServices(ManagedChannel channel) throws Exception {
         try {
             CompletableFuture<List<String>> names = new CompletableFuture<>();
             StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
@@ -51,8 +50,7 @@ public final class GrpcProbe {
     }
 
     /** The grpc.health.v1 status of {@code service} ("" = the whole server), e.g. "SERVING". */
-    public static String health(String host, int port, String service) throws Exception {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
+    public static String health(ManagedChannel channel, String service) throws Exception {
         try {
             return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
                     .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus().name();

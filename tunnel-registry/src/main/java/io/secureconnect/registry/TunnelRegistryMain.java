@@ -2,6 +2,7 @@ package io.secureconnect.registry;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.secureconnect.common.identity.Peer;
 import io.secureconnect.common.startup.ServiceStartup;
 import io.secureconnect.common.startup.StartupProblem;
 import io.secureconnect.registry.config.RegistrySettings;
@@ -13,7 +14,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public class TunnelRegistryMain {
 
     public static void main(String... args) {
-        ServiceStartup.checkOrExit(true);
+        ServiceStartup.checkOrExit(true, Peer.service("tunnel-registry"));
         List<StartupProblem> problems = RegistrySettings.problems(ConfigProvider.getConfig());
         if (!problems.isEmpty()) {
             System.err.println(problems.get(0).line());

@@ -4,17 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
-import io.restassured.RestAssured;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseRequest;
 import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseResponse;
 import io.secureconnect.proto.tunnelregistry.v1.Gateway;
 import io.secureconnect.proto.tunnelregistry.v1.RegisterGatewayRequest;
 import io.secureconnect.proto.tunnelregistry.v1.TunnelRegistryGrpc;
+import io.secureconnect.testing.IdentityResource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,15 +29,22 @@ import org.junit.jupiter.api.function.Executable;
 /** Shared test helpers: a real gRPC client of the running registry, unique names, and SQL checks. */
 public final class Fixtures {
 
-    private static final ConcurrentHashMap<Integer, ManagedChannel> CHANNELS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Integer, IdentityRoutingChannel> CHANNELS = new ConcurrentHashMap<>();
 
     private Fixtures() {
     }
 
-    /** A plaintext HTTP/2 channel to the registry under test (gRPC shares the HTTP port). */
-    public static ManagedChannel channel() {
-        return CHANNELS.computeIfAbsent(RestAssured.port, port ->
-                NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
+    /**
+     * A TLS channel to the registry under test's gRPC port on which each call presents the certificate of the gateway
+     * its request names ({@link IdentityRoutingChannel}).
+     */
+    public static Channel channel() {
+        return CHANNELS.computeIfAbsent(IdentityResource.grpcPort(), IdentityRoutingChannel::new);
+    }
+
+    /** A TLS channel to the registry under test as one identity, e.g. {@code runner/ci} or {@code gateway/gw-1}. */
+    public static ManagedChannel as(String peer) {
+        return CHANNELS.computeIfAbsent(IdentityResource.grpcPort(), IdentityRoutingChannel::new).as(peer);
     }
 
     public static TunnelRegistryGrpc.TunnelRegistryBlockingStub registry() {

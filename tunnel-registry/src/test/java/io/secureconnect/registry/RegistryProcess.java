@@ -1,10 +1,9 @@
 package io.secureconnect.registry;
 
-import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.secureconnect.proto.tunnelregistry.v1.TunnelRegistryGrpc;
 import io.secureconnect.testing.FreePorts;
 import io.secureconnect.testing.LocalPostgres;
+import io.secureconnect.testing.TestPki;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,14 +29,14 @@ final class RegistryProcess implements AutoCloseable {
     private final int port;
     private final Process process;
     private final Path log;
-    private final ManagedChannel channel;
+    private final IdentityRoutingChannel channel;
 
     private RegistryProcess(String name, int port, int grpcPort, Process process, Path log) {
         this.name = name;
         this.port = port;
         this.process = process;
         this.log = log;
-        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        this.channel = new IdentityRoutingChannel(grpcPort);
     }
 
     /**
@@ -45,27 +44,18 @@ final class RegistryProcess implements AutoCloseable {
      * its key-validator client points.
      */
     static RegistryProcess start(String name, String database, int keyValidatorPort) throws IOException {
-        return start(name, database, keyValidatorPort, true);
-    }
-
-    /**
-     * As {@link #start(String, String, int)}; without {@code ownGrpcPort}, gRPC shares the HTTP port (the Vert.x
-     * server: the option of one port for everything, see the README).
-     */
-    static RegistryProcess start(String name, String database, int keyValidatorPort, boolean ownGrpcPort)
-            throws IOException {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException("package the application first (mvn verify runs this after package)");
         }
         Files.createDirectories(LOGS);
         int port = FreePorts.next();
-        int grpcPort = ownGrpcPort ? FreePorts.next() : port;
+        int grpcPort = FreePorts.next();
         Path log = LOGS.resolve("registry-" + name + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(java, "-Xmx256m",
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,
-                "-Dquarkus.grpc.server.use-separate-server=" + ownGrpcPort,
+                "-Dsecureconnect.identity.dir=" + TestPki.shared().identity("service/tunnel-registry"),
                 "-Dquarkus.grpc.server.host=127.0.0.1",
                 "-Dquarkus.grpc.server.port=" + grpcPort,
                 "-Dquarkus.datasource.jdbc.url=" + LocalPostgres.jdbcUrl(database),

@@ -3,6 +3,7 @@ package io.secureconnect.registry;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
+import io.secureconnect.testing.TestPki;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.secureconnect.proto.keyvalidator.v1.DenialReason;
@@ -25,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * key-validator is another service of ours, outside this module: the tests run a gRPC server implementing its
- * contract on a loopback port chosen by the OS and point the {@code keyvalidator} client at it. The pairing
+ * contract on a loopback port chosen by the OS, over TLS demanding a client certificate of the test PKI as the real
+ * one does, and point the {@code keyvalidator} client at it. The pairing
  * with the real key-validator is covered by the e2e suite.
  *
  * <p>Tokens look like real ones, {@code pat.<account>.<keyId>.<secret>}; the secret decides the answer, so each
@@ -55,6 +57,7 @@ public class TestKeyValidator implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         try {
             server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                    .sslContext(TestPki.serverContext(TestPki.shared().identity("service/key-validator")))
                     .addService(new Service()).build().start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the test key-validator", e);

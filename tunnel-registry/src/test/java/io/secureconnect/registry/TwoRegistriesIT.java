@@ -68,9 +68,7 @@ class TwoRegistriesIT {
         int keyValidatorPort = Integer.parseInt(keyValidator.start().get("quarkus.grpc.clients.keyvalidator.port"));
         // Started together: they race to migrate the empty database, as replicas of a new deployment would.
         a = RegistryProcess.start("a", database, keyValidatorPort);
-        // a and c serve gRPC on a port of their own (the default, grpc-java's Netty server), b on its HTTP port (the
-        // option): the races below cover both gRPC servers.
-        b = RegistryProcess.start("b", database, keyValidatorPort, false);
+        b = RegistryProcess.start("b", database, keyValidatorPort);
         c = RegistryProcess.start("c", database, keyValidatorPort);
         for (RegistryProcess replica : List.of(a, b, c)) {
             replica.awaitReady(Duration.ofSeconds(90));

@@ -4,6 +4,7 @@ import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.oidc.TenantIdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import io.secureconnect.common.identity.OidcPeers;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonString;
@@ -17,7 +18,7 @@ import org.jboss.logging.Logger;
  * Verifies an OIDC access token with quarkus-oidc's default tenant (signature against the provider's published
  * keys, expiry, not-before, issuer, {@code quarkus.oidc.token.audience}, allowed algorithms) and reads what it says
  * ({@link OidcIdentity}). Shared by REST ({@link io.secureconnect.common.auth.CurrentCaller}) and gRPC
- * ({@link io.secureconnect.common.oidc.grpc.OidcGrpcAuthInterceptor}). A refusal is logged with its reason, never
+ * ({@link io.secureconnect.common.identity.CallerAuthInterceptor}). A refusal is logged with its reason, never
  * with the token.
  */
 @ApplicationScoped
@@ -91,7 +92,7 @@ public class BearerTokenVerifier {
         }
         return new OidcIdentity(jwt.getSubject(), clientId, claim(jwt, settings.accountClaim()),
                 claim(jwt, settings.orgClaim()), claim(jwt, settings.projectClaim()), roles,
-                roles.contains(settings.abacAllRole()));
+                roles.contains(settings.abacAllRole()), claim(jwt, OidcPeers.GATEWAY_ID_CLAIM));
     }
 
     /** A string claim, or null when absent, blank or not a string. */

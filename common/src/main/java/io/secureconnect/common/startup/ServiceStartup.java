@@ -1,5 +1,7 @@
 package io.secureconnect.common.startup;
 
+import io.secureconnect.common.identity.IdentityFiles;
+import io.secureconnect.common.identity.Peer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,10 +19,14 @@ public final class ServiceStartup {
     private ServiceStartup() {
     }
 
-    /** Checks the HTTP port, and the database when the service has one. */
-    public static void checkOrExit(boolean usesDatabase) {
+    /**
+     * Checks the HTTP port, the database when the service has one, and this process's identity ({@code self}: see
+     * {@link IdentityFiles}).
+     */
+    public static void checkOrExit(boolean usesDatabase, Peer self) {
         Config config = ConfigProvider.getConfig();
         List<StartupProblem> problems = problems(config, usesDatabase);
+        IdentityFiles.problem(value(config, IdentityFiles.SETTING), self).ifPresent(problems::add);
         if (!problems.isEmpty()) {
             System.err.println(problems.get(0).line());
             System.exit(EXIT_BAD_SETTING);

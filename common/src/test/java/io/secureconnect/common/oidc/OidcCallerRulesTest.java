@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class OidcCallerRulesTest {
 
     private static OidcIdentity token(String account, String... roles) {
-        return new OidcIdentity("sub-1", "automation", account, null, null, Set.of(roles), false);
+        return new OidcIdentity("sub-1", "automation", account, null, null, Set.of(roles), false, null);
     }
 
     @Test

@@ -8,23 +8,17 @@ import org.junit.jupiter.api.Test;
 class OidcStartupCheckTest {
 
     @Test
-    void startsWithOidcOffAndGrpcAuthOff() {
-        assertTrue(OidcStartupCheck.problem(false, false, false).isEmpty());
-    }
-
-    @Test
-    void refusesGrpcAuthWithoutAProvider() {
-        assertEquals("secureconnect.grpc.auth.required",
-                OidcStartupCheck.problem(false, true, true).orElseThrow().setting());
+    void startsWithOidcOff() {
+        assertTrue(OidcStartupCheck.problem(false, false).isEmpty());
     }
 
     @Test
     void refusesAProviderWithoutAnAudience() {
-        assertEquals("quarkus.oidc.token.audience", OidcStartupCheck.problem(true, false, false).orElseThrow().setting());
+        assertEquals("quarkus.oidc.token.audience", OidcStartupCheck.problem(true, false).orElseThrow().setting());
     }
 
     @Test
     void startsWithAProviderAndAnAudience() {
-        assertTrue(OidcStartupCheck.problem(true, true, true).isEmpty());
+        assertTrue(OidcStartupCheck.problem(true, true).isEmpty());
     }
 }

@@ -7,6 +7,7 @@ import io.grpc.stub.MetadataUtils;
 import io.quarkus.grpc.GrpcClient;
 import io.secureconnect.common.auth.Caller;
 import io.secureconnect.common.auth.CredentialVerifier;
+import io.secureconnect.common.grpc.ClientAddress;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.common.problem.ProblemException;
 import io.secureconnect.policy.config.PolicyConfig;
@@ -32,8 +33,6 @@ import org.jboss.logging.Logger;
 public class KeyValidatorCredentialVerifier implements CredentialVerifier {
 
     private static final Logger LOG = Logger.getLogger(KeyValidatorCredentialVerifier.class);
-    static final Metadata.Key<String> CLIENT_ADDRESS =
-            Metadata.Key.of("secureconnect-client-address", Metadata.ASCII_STRING_MARSHALLER);
 
     @GrpcClient("keyvalidator")
     KeyValidatorGrpc.KeyValidatorBlockingStub keyValidator;
@@ -49,7 +48,7 @@ public class KeyValidatorCredentialVerifier implements CredentialVerifier {
         ValidateTokenResponse answer;
         try {
             answer = keyValidator.withDeadlineAfter(config.dependencyTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(clientAddress()))
+                    .withInterceptors(ClientAddress.forwarding(clientAddress()))
                     .validateToken(ValidateTokenRequest.newBuilder().setToken(token)
                             .addAllRequiredPermissions(requiredPermissions.stream().sorted().toList()).build());
         } catch (StatusRuntimeException e) {
@@ -79,13 +78,9 @@ public class KeyValidatorCredentialVerifier implements CredentialVerifier {
     }
 
     /** key-validator counts bad tokens per client: name ours, so that one guessing caller does not block all. */
-    private Metadata clientAddress() {
-        Metadata metadata = new Metadata();
+    private String clientAddress() {
         SocketAddress remote = request.request().remoteAddress();
-        if (remote != null && remote.hostAddress() != null) {
-            metadata.put(CLIENT_ADDRESS, remote.hostAddress());
-        }
-        return metadata;
+        return remote == null ? null : remote.hostAddress();
     }
 
     private static long retryAfter(StatusRuntimeException e) {

@@ -12,7 +12,8 @@ import jakarta.inject.Inject;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
-/** gRPC for runners; errors carry the secureconnect-reason trailer and never a class name or a secret. */
+/**
+ * gRPC for runners (and account-scoped callers: {@link BuildNetworkCaller}); errors carry the secureconnect-reason trailer and never a class name or a secret. */
 @GrpcService
 public class ConnectorPolicyGrpcService extends ConnectorPolicyGrpc.ConnectorPolicyImplBase {
 
@@ -21,11 +22,16 @@ public class ConnectorPolicyGrpcService extends ConnectorPolicyGrpc.ConnectorPol
     @Inject
     BuildNetworkResolver resolver;
 
+    @Inject
+    BuildNetworkCaller callers;
+
     @Override
     @Blocking
     public void resolveBuildNetwork(ResolveBuildNetworkRequest request,
             StreamObserver<ResolveBuildNetworkResponse> responses) {
         try {
+            String caller = callers.authorize(request.getAccountId());
+            LOG.debugf("ResolveBuildNetwork account=%s by %s", request.getAccountId(), caller);
             responses.onNext(resolver.resolve(request));
             responses.onCompleted();
         } catch (StatusRuntimeException e) {

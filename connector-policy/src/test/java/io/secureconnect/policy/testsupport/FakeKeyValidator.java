@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * contract so that connector-policy's client, deadlines and error mapping run for real. The real pairing is
  * covered by the e2e suite. Its answers follow from the token's text (see {@link Keys#token}), so tests need no
  * shared state with it: {@code pat.<account>.<words>.<secret>} where words are joined by '-':
- * view/edit/delete grant core_connector_*, org_X limits the key to org X, revoked and expired deny it, and
- * ratelimited answers RESOURCE_EXHAUSTED as key-validator's rate limit does.
+ * view/edit/delete grant core_connector_*, execute core_pipeline_execute, org_X limits the key to org X, revoked and expired deny it, and
+ * ratelimited answers RESOURCE_EXHAUSTED as key-validator's rate limit does. A key of another account than the
+ * expected one is WRONG_ACCOUNT.
  */
 public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
 
@@ -83,6 +84,7 @@ public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
         for (String word : parts[2].split("-")) {
             switch (word) {
                 case "view", "edit", "delete" -> granted.add("core_connector_" + word);
+                case "execute" -> granted.add("core_pipeline_execute");
                 case "revoked" -> {
                     return denied(DenialReason.DENIAL_REASON_REVOKED, List.of());
                 }
@@ -95,6 +97,9 @@ public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
                     }
                 }
             }
+        }
+        if (!request.getExpectedAccountId().isEmpty() && !request.getExpectedAccountId().equals(parts[1])) {
+            return denied(DenialReason.DENIAL_REASON_WRONG_ACCOUNT, List.of());
         }
         List<String> missing = new ArrayList<>(request.getRequiredPermissionsList());
         missing.removeAll(granted);

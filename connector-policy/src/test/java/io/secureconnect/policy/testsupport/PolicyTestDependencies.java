@@ -6,6 +6,7 @@ import io.grpc.netty.NettyServerBuilder;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.secureconnect.common.credential.Ed25519Keys;
 import io.secureconnect.testing.FreePorts;
+import io.secureconnect.testing.TestPki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -55,8 +56,9 @@ public class PolicyTestDependencies implements QuarkusTestResourceLifecycleManag
             int keyValidatorPort = FreePorts.next();
             int registryPort = FreePorts.next();
             if (!down) {
-                keyValidator = serve(keyValidatorPort, FakeKeyValidator.withClientAddress(new FakeKeyValidator()));
-                registry = serve(registryPort, new FakeTunnelRegistry().bindService());
+                keyValidator = serve(keyValidatorPort, "service/key-validator",
+                        FakeKeyValidator.withClientAddress(new FakeKeyValidator()));
+                registry = serve(registryPort, "service/tunnel-registry", new FakeTunnelRegistry().bindService());
             }
             // In test mode Quarkus points gRPC clients at the application itself unless test-port is set.
             config.put("quarkus.grpc.clients.keyvalidator.host", "127.0.0.1");
@@ -92,8 +94,10 @@ public class PolicyTestDependencies implements QuarkusTestResourceLifecycleManag
         }
     }
 
-    private static Server serve(int port, ServerServiceDefinition service) throws IOException {
-        return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port)).addService(service).build()
+    /** As the real service serves: TLS as its identity, a client certificate of the test PKI demanded. */
+    private static Server serve(int port, String identity, ServerServiceDefinition service) throws IOException {
+        return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+                .sslContext(TestPki.serverContext(TestPki.shared().identity(identity))).addService(service).build()
                 .start();
     }
 }

@@ -1,12 +1,12 @@
 package io.secureconnect.policy.testsupport;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseRequest;
 import io.secureconnect.proto.tunnelregistry.v1.Gateway;
 import io.secureconnect.proto.tunnelregistry.v1.RegisterGatewayRequest;
 import io.secureconnect.proto.tunnelregistry.v1.ReleaseLeaseRequest;
 import io.secureconnect.proto.tunnelregistry.v1.TunnelRegistryGrpc;
+import io.secureconnect.testing.TestChannels;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -18,7 +18,7 @@ public final class Tunnels implements AutoCloseable {
 
     public Tunnels() {
         int port = ConfigProvider.getConfig().getValue(PolicyTestDependencies.REGISTRY_PORT, Integer.class);
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        channel = TestChannels.as("gateway/gw-policy-test", port);
         registry = TunnelRegistryGrpc.newBlockingStub(channel);
     }
 

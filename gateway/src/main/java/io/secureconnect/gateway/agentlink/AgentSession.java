@@ -35,6 +35,7 @@ final class AgentSession implements StreamObserver<AgentMessage>, AgentLink {
     private final ServerCallStreamObserver<GatewayMessage> out;
     private final AtomicBoolean ended = new AtomicBoolean();
     private String apiKey;
+    private final String clientAddress;
     private volatile long lastSeenNanos = System.nanoTime();
     private volatile boolean helloSeen;
     private volatile Tunnel tunnel;
@@ -44,10 +45,12 @@ final class AgentSession implements StreamObserver<AgentMessage>, AgentLink {
     private volatile String agentId = "";
     private volatile String tokenId = "";
 
-    AgentSession(AgentTunnelService service, ServerCallStreamObserver<GatewayMessage> out, String apiKey) {
+    AgentSession(AgentTunnelService service, ServerCallStreamObserver<GatewayMessage> out, String apiKey,
+            String clientAddress) {
         this.service = service;
         this.out = out;
         this.apiKey = apiKey;
+        this.clientAddress = clientAddress;
         out.setOnCancelHandler(() -> ended("the agent's stream was cancelled"));
     }
 
@@ -152,7 +155,7 @@ final class AgentSession implements StreamObserver<AgentMessage>, AgentLink {
             throw new Refusal(Status.Code.UNAUTHENTICATED, "API_KEY_MISSING", GoodbyeReason.GOODBYE_REASON_UNSPECIFIED,
                     false, "the call carries no x-api-key metadata");
         }
-        KeyCheck check = service.keys.check(key);
+        KeyCheck check = service.keys.check(key, clientAddress);
         if (check instanceof KeyCheck.Valid valid) {
             return valid;
         }
@@ -163,6 +166,11 @@ final class AgentSession implements StreamObserver<AgentMessage>, AgentLink {
                     "KEY_" + denied.reason(), denied.reason().equals("REVOKED")
                     ? GoodbyeReason.GOODBYE_REASON_KEY_REVOKED : GoodbyeReason.GOODBYE_REASON_UNSPECIFIED,
                     false, denied.message());
+        }
+        if (check instanceof KeyCheck.Throttled throttled) {
+            throw new Refusal(Status.Code.RESOURCE_EXHAUSTED, "KEY_CHECKS_THROTTLED",
+                    GoodbyeReason.GOODBYE_REASON_UNSPECIFIED, true, "too many failed API key checks from this "
+                            + "address; retry after " + throttled.retryAfterSeconds() + " s");
         }
         throw Refusal.unavailable("KEY_VALIDATOR_UNAVAILABLE", ((KeyCheck.Unavailable) check).message());
     }

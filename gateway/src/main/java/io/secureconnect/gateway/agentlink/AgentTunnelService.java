@@ -55,7 +55,7 @@ final class AgentTunnelService extends TunnelServiceGrpc.TunnelServiceImplBase {
     @Override
     public StreamObserver<AgentMessage> connect(StreamObserver<GatewayMessage> responses) {
         AgentSession session = new AgentSession(this, (ServerCallStreamObserver<GatewayMessage>) responses,
-                ApiKeyInterceptor.API_KEY.get());
+                ApiKeyInterceptor.API_KEY.get(), ApiKeyInterceptor.CLIENT_ADDRESS.get());
         sessions.add(session);
         return session;
     }

@@ -152,7 +152,7 @@ public class GatewaySettings {
         }
     }
 
-    static String hostName() {
+    public static String hostName() {
         String fromEnv = System.getenv("HOSTNAME");
         if (fromEnv != null && !fromEnv.isBlank()) {
             return fromEnv;

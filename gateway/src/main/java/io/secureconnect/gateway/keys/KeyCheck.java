@@ -12,4 +12,8 @@ public sealed interface KeyCheck {
 
     record Unavailable(String message) implements KeyCheck {
     }
+
+    /** Too many failed checks from this agent's address: key-validator refuses it for {@code retryAfterSeconds}. */
+    record Throttled(long retryAfterSeconds) implements KeyCheck {
+    }
 }

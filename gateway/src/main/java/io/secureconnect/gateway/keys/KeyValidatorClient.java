@@ -1,7 +1,10 @@
 package io.secureconnect.gateway.keys;
 
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
+import io.secureconnect.common.grpc.ClientAddress;
+import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
@@ -18,14 +21,21 @@ public class KeyValidatorClient {
     @GrpcClient("keyvalidator")
     KeyValidatorGrpc.KeyValidatorBlockingStub keys;
 
-    /** Blocking (the caller is a gRPC worker thread, never an event loop). Fails closed. */
-    public KeyCheck check(String token) {
+    /**
+     * Blocking (the caller is a gRPC worker thread, never an event loop). Fails closed. {@code clientAddress} is the
+     * agent's address as this gateway saw it: key-validator counts failures per agent, not per gateway.
+     */
+    public KeyCheck check(String token, String clientAddress) {
         ValidateTokenResponse response;
         try {
             response = keys.withDeadlineAfter(DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
+                    .withInterceptors(ClientAddress.forwarding(clientAddress))
                     .validateToken(ValidateTokenRequest.newBuilder().setToken(token)
                             .addRequiredPermissions(REQUIRED_PERMISSION).setRequireAbacAll(true).build());
         } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+                return new KeyCheck.Throttled(retryAfter(e));
+            }
             return new KeyCheck.Unavailable("key-validator did not answer: " + e.getStatus().getCode());
         }
         if (response.getValid()) {
@@ -36,5 +46,13 @@ public class KeyValidatorClient {
         String message = response.getMessage().isEmpty() ? "the API key was refused: " + reason
                 : response.getMessage();
         return new KeyCheck.Denied(reason, message);
+    }
+
+    private static long retryAfter(StatusRuntimeException e) {
+        try {
+            return Math.max(1, Long.parseLong(GrpcFailure.fact(e, "retry-after").orElse("10")));
+        } catch (NumberFormatException notANumber) {
+            return 10;
+        }
     }
 }

@@ -131,6 +131,29 @@ class AgentAdmissionTest extends GatewayTestSupport {
     }
 
     @Test
+    void forwardsTheAgentsAddressWithEveryKeyCheck() throws Exception {
+        fixtures().keys().deny("pat.forwarded", DenialReason.DENIAL_REASON_UNKNOWN, "unknown");
+        int before = fixtures().keys().clientAddresses().size();
+        connectWithToken("pat.forwarded", PORT, TestAgent.Mode.DIAL).closedWith();
+
+        assertEquals(List.of("127.0.0.1"), fixtures().keys().clientAddresses()
+                .subList(before, fixtures().keys().clientAddresses().size()).stream().distinct().toList(),
+                "key-validator counts failures per agent address, not per gateway");
+    }
+
+    @Test
+    void refusesAnAgentOverItsFailureBudgetAsResourceExhaustedAndRetryable() throws Exception {
+        fixtures().keys().throttle("pat.throttled");
+        TestAgent agent = connectWithToken("pat.throttled", PORT, TestAgent.Mode.DIAL);
+
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, agent.closedWith().getCode());
+        assertEquals("KEY_CHECKS_THROTTLED", agent.closedReason());
+        Goodbye goodbye = agent.goodbyes().get(0);
+        assertTrue(goodbye.getRetryable());
+        assertTrue(goodbye.getMessage().contains("retry after 17 s"), goodbye.getMessage());
+    }
+
+    @Test
     void refusesACallWithoutAnApiKey() throws Exception {
         TestAgent agent = connectWithToken(null, PORT, TestAgent.Mode.DIAL);
 

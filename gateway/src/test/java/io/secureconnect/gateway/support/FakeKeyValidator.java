@@ -1,8 +1,18 @@
 package io.secureconnect.gateway.support;
 
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.secureconnect.common.grpc.ClientAddress;
+import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.proto.keyvalidator.v1.DenialReason;
 import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
 import io.secureconnect.proto.keyvalidator.v1.Principal;
@@ -13,6 +23,7 @@ import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
 import io.secureconnect.proto.keyvalidator.v1.WatchRevocationsRequest;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,7 +39,33 @@ public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
     private final List<StreamObserver<RevocationEvent>> watchers = new CopyOnWriteArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
     private final List<ValidateTokenRequest> requests = new CopyOnWriteArrayList<>();
+    private final List<String> clientAddresses = new CopyOnWriteArrayList<>();
+    private final Set<String> throttled = ConcurrentHashMap.newKeySet();
+    private static final Context.Key<String> CLIENT_ADDRESS = Context.key("client-address");
     private volatile boolean down;
+
+    /** This fake as served: it remembers the end client address each call forwards ({@link #clientAddresses}). */
+    public ServerServiceDefinition definition() {
+        return ServerInterceptors.intercept(this, new ServerInterceptor() {
+            @Override
+            public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
+                    ServerCallHandler<Q, A> next) {
+                String address = headers.get(ClientAddress.KEY);
+                return Contexts.interceptCall(Context.current().withValue(CLIENT_ADDRESS,
+                        address == null ? "(none)" : address), call, headers, next);
+            }
+        });
+    }
+
+    /** The client address each ValidateToken forwarded, in order ("(none)" when it forwarded none). */
+    public List<String> clientAddresses() {
+        return clientAddresses;
+    }
+
+    /** Checks of this token are refused as key-validator refuses a client over its failure budget. */
+    public void throttle(String token) {
+        throttled.add(token);
+    }
 
     /** A token valid for this account and API key. */
     public void allow(String token, String accountId, String apiKeyId) {
@@ -70,6 +107,12 @@ public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
     @Override
     public void validateToken(ValidateTokenRequest request, StreamObserver<ValidateTokenResponse> responses) {
         requests.add(request);
+        clientAddresses.add(CLIENT_ADDRESS.get());
+        if (throttled.contains(request.getToken())) {
+            responses.onError(GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED, "RATE_LIMITED",
+                    "too many failed validations from this caller", Map.of("retry-after", "17")));
+            return;
+        }
         if (down) {
             responses.onError(Status.UNAVAILABLE.withDescription("down for the test").asRuntimeException());
             return;

@@ -4,6 +4,7 @@ import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.secureconnect.common.credential.Ed25519Keys;
+import io.secureconnect.testing.TestPki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -14,7 +15,7 @@ import java.util.Map;
 
 /**
  * Everything the gateway under test talks to, started once for the test run: in-test gRPC fakes of key-validator and
- * tunnel-registry (port 0), TLS material from openssl and the credential signing key. Every gateway listener binds
+ * tunnel-registry (port 0, TLS demanding the gateway's certificate of the test PKI), TLS material from openssl and the credential signing key. Every gateway listener binds
  * port 0 on loopback.
  */
 public class GatewayTestResource implements QuarkusTestResourceLifecycleManager {
@@ -47,9 +48,12 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
             Files.writeString(verifyKey, Ed25519Keys.pem(credentialKeys.getPublic()));
             FakeKeyValidator keys = new FakeKeyValidator();
             FakeRegistry registry = new FakeRegistry();
-            keysServer = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(keys)
-                    .build().start();
+            // As the real services serve: TLS as their identity, the gateway's client certificate demanded.
+            keysServer = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                    .sslContext(TestPki.serverContext(TestPki.shared().identity("service/key-validator")))
+                    .addService(keys.definition()).build().start();
             registryServer = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                    .sslContext(TestPki.serverContext(TestPki.shared().identity("service/tunnel-registry")))
                     .addService(registry).build().start();
             fixtures = new Fixtures(keys, registry, tls, credentialKeys);
             return Map.ofEntries(
@@ -59,6 +63,8 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
                     Map.entry("quarkus.grpc.clients.registry.host", "127.0.0.1"),
                     Map.entry("quarkus.grpc.clients.registry.test-port", String.valueOf(registryServer.getPort())),
                     Map.entry("secureconnect.gateway.id", GATEWAY_ID),
+                    Map.entry("secureconnect.identity.dir",
+                            TestPki.shared().identity("gateway/" + GATEWAY_ID).toString()),
                     Map.entry("secureconnect.gateway.bind-host", "127.0.0.1"),
                     Map.entry("secureconnect.gateway.public-host", "127.0.0.1"),
                     Map.entry("secureconnect.gateway.agent-port", "0"),

@@ -8,23 +8,25 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.quarkus.grpc.GlobalInterceptor;
+import io.secureconnect.common.grpc.ClientAddress;
+import io.secureconnect.common.identity.CallerContext;
+import io.secureconnect.common.identity.Peer;
+import io.secureconnect.common.identity.PeerKind;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+import java.util.Optional;
 
 /**
- * Names the caller of a gRPC call for the rate limiter: the peer's address, plus the end client's address when
- * a gateway forwards it in the {@code secureconnect-client-address} header (so that one agent guessing keys
- * through a gateway does not lock out the whole gateway).
+ * Names the caller of a gRPC call for the rate limiter: the authenticated peer (its identity, e.g.
+ * {@code gateway/gw-1}), plus the end client it acts for when it forwards one ({@link ClientAddress}), so that one
+ * agent guessing keys through a gateway locks out only itself, not the gateway. A forwarded address is trusted only
+ * from an authenticated gateway or platform service; runs after {@link io.secureconnect.common.identity
+ * .CallerAuthInterceptor}.
  */
 @ApplicationScoped
 @GlobalInterceptor
 public class GrpcCaller implements ServerInterceptor {
 
-    public static final Metadata.Key<String> CLIENT_ADDRESS =
-            Metadata.Key.of("secureconnect-client-address", Metadata.ASCII_STRING_MARSHALLER);
     static final Context.Key<String> CALLER = Context.key("secureconnect-caller");
-    private static final int MAX_FORWARDED = 64;
 
     /** The caller of the current call, or "unknown" outside one. */
     public static String current() {
@@ -35,12 +37,18 @@ public class GrpcCaller implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
-        SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-        String peer = remote instanceof InetSocketAddress address && address.getAddress() != null
-                ? address.getAddress().getHostAddress() : "unknown";
-        String forwarded = headers.get(CLIENT_ADDRESS);
-        String caller = forwarded == null || forwarded.isBlank() ? "grpc:" + peer
-                : "grpc:" + peer + "/" + forwarded.substring(0, Math.min(forwarded.length(), MAX_FORWARDED));
+        Optional<Peer> peer = CallerContext.peer();
+        String forwarded = headers.get(ClientAddress.KEY);
+        String caller;
+        if (peer.isEmpty()) {
+            String remote = ClientAddress.of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+            caller = "grpc:" + (remote == null ? "unknown" : remote);
+        } else if (forwarded == null || forwarded.isBlank() || peer.get().kind() == PeerKind.RUNNER) {
+            caller = "grpc:" + peer.get();
+        } else {
+            caller = "grpc:" + peer.get() + "/"
+                    + forwarded.substring(0, Math.min(forwarded.length(), ClientAddress.MAX_LENGTH));
+        }
         return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
     }
 }

@@ -65,7 +65,6 @@ public class FakeOidcProvider implements QuarkusTestResourceLifecycleManager {
             return Map.of(
                     "quarkus.oidc.tenant-enabled", "true",
                     "quarkus.oidc.auth-server-url", issuer,
-                    "secureconnect.grpc.auth.required", "true",
                     "quarkus.oidc-client.client-enabled", "true",
                     "quarkus.oidc-client.auth-server-url", issuer,
                     "quarkus.oidc-client.client-id", CLIENT_ID,
@@ -105,6 +104,7 @@ public class FakeOidcProvider implements QuarkusTestResourceLifecycleManager {
             claims.setSubject("service-account-" + CLIENT_ID);
             claims.setClaim("azp", CLIENT_ID);
             claims.setClaim("realm_access", Map.of("roles", List.of("sc_gateway")));
+            claims.setClaim("gateway_id", "gw-oidc");
             claims.setIssuedAtToNow();
             claims.setExpirationTimeMinutesInTheFuture(5);
             JsonWebSignature jws = new JsonWebSignature();

@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.secureconnect.common.oidc.client.OidcClientCredentialsInterceptor;
 import io.secureconnect.keyvalidator.scope.Scope;
 import io.secureconnect.keyvalidator.support.Fixtures;
@@ -19,6 +17,8 @@ import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
 import io.secureconnect.testing.FreshDatabaseResource;
+import io.secureconnect.testing.IdentityResource;
+import io.secureconnect.testing.TestChannels;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The client side of service-to-service auth, as the gateway uses it: common's client interceptor gets a token by
  * client credentials from the provider's token endpoint (quarkus-oidc-client), caches it, and puts it on every call;
- * this key-validator, with gRPC auth required, lets the call through.
+ * this key-validator (OIDC configured) lets the call through over TLS without a client certificate: the token, which
+ * names gateway gw-oidc, is the caller's identity.
  */
 @QuarkusTest
 @TestProfile(OidcProfile.class)
@@ -50,7 +51,7 @@ class OidcClientCredentialsTest {
         String apiKey = fixtures.keyWithRole(Scope.account(account), "_account_admin");
         Path requests = Path.of(ConfigProvider.getConfig().getValue(FakeOidcProvider.TOKEN_REQUESTS, String.class));
         long before = Files.readAllLines(requests).size();
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", RestAssured.port).usePlaintext().build();
+        ManagedChannel channel = TestChannels.anonymous(IdentityResource.grpcPort());
         try {
             Channel withToken = ClientInterceptors.intercept(channel, clientCredentials);
             KeyValidatorGrpc.KeyValidatorBlockingStub keys = KeyValidatorGrpc.newBlockingStub(withToken);

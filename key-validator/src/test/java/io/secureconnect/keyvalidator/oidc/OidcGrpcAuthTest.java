@@ -8,7 +8,6 @@ import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -16,7 +15,6 @@ import io.grpc.stub.MetadataUtils;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.keyvalidator.apikey.ApiKeyService;
 import io.secureconnect.keyvalidator.apikey.ApiKeyType;
@@ -29,6 +27,8 @@ import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
 import io.secureconnect.proto.keyvalidator.v1.WatchRevocationsRequest;
 import io.secureconnect.testing.FreshDatabaseResource;
+import io.secureconnect.testing.IdentityResource;
+import io.secureconnect.testing.TestChannels;
 import jakarta.inject.Inject;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +38,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * gRPC with {@code secureconnect.grpc.auth.required=true}: a real grpc-java client calls as a gateway would, with
- * and without a client-credentials token; only a token holding a role allowed for the method gets through.
+ * gRPC with OIDC configured, the alternative to client certificates: a real grpc-java client (TLS, no certificate)
+ * calls as a gateway would, with and without a client-credentials token; only a token naming an identity the method
+ * admits gets through.
  */
 @QuarkusTest
 @TestProfile(OidcProfile.class)
@@ -57,7 +58,7 @@ class OidcGrpcAuthTest {
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", RestAssured.port).usePlaintext().build();
+        channel = TestChannels.anonymous(IdentityResource.grpcPort());
     }
 
     @AfterEach
@@ -90,7 +91,8 @@ class OidcGrpcAuthTest {
 
     @Test
     void refusesAnExpiredTokenAsUnauthenticatedWithTheReason() {
-        String expired = TestTokens.of(null, "sc_gateway").client("gateway").expiredMinutesAgo(10).sign();
+        String expired = TestTokens.of(null, "sc_gateway").client("gateway").gateway("gw-a").expiredMinutesAgo(10)
+                .sign();
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                 () -> stub(expired).validateToken(validate("pat.a.b.c")));
         assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
@@ -118,10 +120,19 @@ class OidcGrpcAuthTest {
     }
 
     @Test
+    void refusesAGatewayTokenThatNamesNoGatewayAsUnauthenticated() {
+        String nameless = TestTokens.of(null, "sc_gateway").client("gateway").sign();
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> stub(nameless).validateToken(validate("pat.a.b.c")));
+        assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
+        assertEquals("NO_IDENTITY", GrpcFailure.reason(e).orElseThrow());
+    }
+
+    @Test
     void letsAGatewayTokenValidateAnApiKey() {
         String account = Fixtures.unique("acct");
         String apiKey = fixtures.keyWithRole(Scope.account(account), "_account_admin");
-        String gateway = TestTokens.of(null, "sc_gateway").client("gateway").sign();
+        String gateway = TestTokens.of(null, "sc_gateway").client("gateway").gateway("gw-a").sign();
         ValidateTokenResponse response = stub(gateway).validateToken(validate(apiKey));
         assertTrue(response.getValid(), response.toString());
         assertEquals(account, response.getPrincipal().getAccountId());
@@ -132,7 +143,7 @@ class OidcGrpcAuthTest {
         Scope scope = Scope.account(Fixtures.unique("acct"));
         String key = fixtures.key(scope, ApiKeyType.SERVICE_ACCOUNT, "ci");
         fixtures.token(scope, key, null, null);
-        String gateway = TestTokens.of(null, "sc_gateway").client("gateway").sign();
+        String gateway = TestTokens.of(null, "sc_gateway").client("gateway").gateway("gw-a").sign();
         Iterator<RevocationEvent> events = stub(gateway).withDeadlineAfter(20, TimeUnit.SECONDS)
                 .watchRevocations(WatchRevocationsRequest.getDefaultInstance());
         keys.delete(scope, key);

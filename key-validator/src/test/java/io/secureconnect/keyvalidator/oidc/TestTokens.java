@@ -49,6 +49,12 @@ final class TestTokens {
         return this;
     }
 
+    /** The gateway a {@code sc_gateway} token names (the claim gateway_id). */
+    TestTokens gateway(String gatewayId) {
+        claims.setClaim("gateway_id", gatewayId);
+        return this;
+    }
+
     TestTokens expiredMinutesAgo(int minutes) {
         claims.setIssuedAt(NumericDate.fromSeconds(NumericDate.now().getValue() - 60L * (minutes + 5)));
         claims.setExpirationTime(NumericDate.fromSeconds(NumericDate.now().getValue() - 60L * minutes));

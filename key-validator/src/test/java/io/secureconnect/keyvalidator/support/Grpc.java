@@ -1,33 +1,39 @@
 package io.secureconnect.keyvalidator.support;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
-import io.restassured.RestAssured;
 import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
+import io.secureconnect.testing.IdentityResource;
+import io.secureconnect.testing.TestChannels;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A real gRPC client (grpc-java over Netty, plaintext HTTP/2) to the service under test. */
+/** A real gRPC client (grpc-java over Netty, TLS with a client certificate) to the service under test. */
 public final class Grpc implements AutoCloseable {
 
     private final ManagedChannel channel;
     private final String clientAddress = Fixtures.unique("test_client");
 
-    private Grpc(int port) {
-        this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    private Grpc(ManagedChannel channel) {
+        this.channel = channel;
     }
 
-    /** To the @QuarkusTest instance (HTTP and gRPC share the test port). */
+    /** To the @QuarkusTest instance's gRPC port, as a gateway ({@link TestIdentity#GATEWAY}). */
     public static Grpc toTestService() {
-        return new Grpc(RestAssured.port);
+        return to(IdentityResource.grpcPort());
     }
 
+    /** To a key-validator's gRPC port, as a gateway ({@link TestIdentity#GATEWAY}). */
     public static Grpc to(int port) {
-        return new Grpc(port);
+        return new Grpc(TestChannels.as(TestIdentity.GATEWAY, port));
+    }
+
+    /** To the @QuarkusTest instance's gRPC port over {@code channel} (another identity, or none). */
+    public static Grpc over(ManagedChannel channel) {
+        return new Grpc(channel);
     }
 
     /**

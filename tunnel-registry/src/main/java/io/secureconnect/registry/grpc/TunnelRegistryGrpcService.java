@@ -3,6 +3,7 @@ package io.secureconnect.registry.grpc;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.secureconnect.common.identity.CallerContext;
 import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseRequest;
 import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseResponse;
 import io.secureconnect.proto.tunnelregistry.v1.FindTunnelsRequest;
@@ -32,7 +33,8 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 
 /**
- * The gRPC face of the registry for gateways and connector-policy, on the plain grpc-java API (no Mutiny bridge or
+ * The gRPC face of the registry for gateways and connector-policy ({@link RegistryAccess}: each gateway acts only
+ * as itself, the gateway id of a request must be its own or empty), on the plain grpc-java API (no Mutiny bridge or
  * context capture per call); the work is in the feature services. AcquireLease and ReleaseLease are queued for the
  * group commit ({@code LeaseBatcher}) on the event loop and answered from its threads; RenewLease runs on
  * {@link DatabaseWorkers}; the rarer calls on the worker pool ({@code @Blocking}).
@@ -66,8 +68,8 @@ public class TunnelRegistryGrpcService extends TunnelRegistryGrpc.TunnelRegistry
     public void registerGateway(RegisterGatewayRequest request, StreamObserver<RegisterGatewayResponse> response) {
         GrpcCalls.respond(response, "RegisterGateway", () -> {
             var gateway = request.getGateway();
-            gateways.register(gateway.getGatewayId(), gateway.getAgentEndpoint(), gateway.getProxyHost(),
-                    gateway.getVersion());
+            gateways.register(CallerContext.actingGateway(gateway.getGatewayId()), gateway.getAgentEndpoint(),
+                    gateway.getProxyHost(), gateway.getVersion());
             return RegisterGatewayResponse.newBuilder()
                     .setHeartbeatInterval(ProtoMapping.duration(config.heartbeatInterval()))
                     .setLeaseTtl(ProtoMapping.duration(config.leaseTtl())).build();
@@ -78,13 +80,21 @@ public class TunnelRegistryGrpcService extends TunnelRegistryGrpc.TunnelRegistry
     @Blocking
     public void heartbeatGateway(HeartbeatGatewayRequest request, StreamObserver<HeartbeatGatewayResponse> response) {
         GrpcCalls.respond(response, "HeartbeatGateway", () -> HeartbeatGatewayResponse.newBuilder()
-                .setExpiresAt(ProtoMapping.timestamp(gateways.heartbeat(request.getGatewayId()))).build());
+                .setExpiresAt(ProtoMapping.timestamp(gateways.heartbeat(
+                        CallerContext.actingGateway(request.getGatewayId())))).build());
     }
 
     @Override
     public void acquireLease(AcquireLeaseRequest request, StreamObserver<AcquireLeaseResponse> response) {
+        String gatewayId;
+        try {
+            gatewayId = CallerContext.actingGateway(request.getGatewayId());
+        } catch (RuntimeException e) {
+            response.onError(e);
+            return;
+        }
         GrpcCalls.respondLater(response, "AcquireLease", leases.acquireBatched(new AcquireCommand(
-                request.getAccountId(), request.getPort(), request.getApiKeyId(), request.getGatewayId(),
+                request.getAccountId(), request.getPort(), request.getApiKeyId(), gatewayId,
                 request.getAgentId(), request.getAgentHost(), request.getAgentVersion(), false)).thenApply(grant ->
                         AcquireLeaseResponse.newBuilder().setLease(ProtoMapping.lease(grant.lease()))
                                 .setResumed(grant.resumed()).build()));
@@ -92,11 +102,18 @@ public class TunnelRegistryGrpcService extends TunnelRegistryGrpc.TunnelRegistry
 
     @Override
     public void renewLease(RenewLeaseRequest request, StreamObserver<RenewLeaseResponse> response) {
+        String gatewayId;
+        try {
+            gatewayId = CallerContext.actingGateway(request.getGatewayId());
+        } catch (RuntimeException e) {
+            response.onError(e);
+            return;
+        }
         GrpcCalls.respondLater(response, "RenewLease", workers.call("RenewLease", () -> {
             Long bytesIn = request.hasCounters() ? request.getCounters().getBytesIn() : null;
             Long bytesOut = request.hasCounters() ? request.getCounters().getBytesOut() : null;
             Instant expiresAt = leases.renew(new RenewCommand(request.getAccountId(), request.getPort(),
-                    request.getEpoch(), request.getGatewayId(), bytesIn, bytesOut));
+                    request.getEpoch(), gatewayId, bytesIn, bytesOut));
             RenewLeaseResponse.Builder answer = RenewLeaseResponse.newBuilder();
             if (expiresAt != null) {
                 answer.setExpiresAt(ProtoMapping.timestamp(expiresAt));
@@ -107,8 +124,15 @@ public class TunnelRegistryGrpcService extends TunnelRegistryGrpc.TunnelRegistry
 
     @Override
     public void releaseLease(ReleaseLeaseRequest request, StreamObserver<ReleaseLeaseResponse> response) {
+        String gatewayId;
+        try {
+            gatewayId = CallerContext.actingGateway(request.getGatewayId());
+        } catch (RuntimeException e) {
+            response.onError(e);
+            return;
+        }
         GrpcCalls.respondLater(response, "ReleaseLease", leases.releaseBatched(new ReleaseCommand(
-                request.getAccountId(), request.getPort(), request.getEpoch(), request.getGatewayId()))
+                request.getAccountId(), request.getPort(), request.getEpoch(), gatewayId))
                 .thenApply(released -> ReleaseLeaseResponse.newBuilder().setReleased(released).build()));
     }
 
@@ -116,16 +140,18 @@ public class TunnelRegistryGrpcService extends TunnelRegistryGrpc.TunnelRegistry
     @Blocking
     public void watchLeaseEvents(WatchLeaseEventsRequest request, StreamObserver<LeaseEvent> observer) {
         ServerCallStreamObserver<LeaseEvent> stream = (ServerCallStreamObserver<LeaseEvent>) observer;
+        String gatewayId;
         try {
+            gatewayId = CallerContext.actingGateway(request.getGatewayId());
             GrpcCalls.call("WatchLeaseEvents", () -> {
-                gateways.requireRegistered(request.getGatewayId());
+                gateways.requireRegistered(gatewayId);
                 return null;
             });
         } catch (RuntimeException e) {
             stream.onError(e);
             return;
         }
-        Cancellable subscription = events.watch(request.getGatewayId()).map(ProtoMapping::event).subscribe().with(
+        Cancellable subscription = events.watch(gatewayId).map(ProtoMapping::event).subscribe().with(
                 event -> {
                     if (!stream.isCancelled()) {
                         stream.onNext(event);

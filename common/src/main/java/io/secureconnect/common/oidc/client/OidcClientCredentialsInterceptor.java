@@ -15,7 +15,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Every gRPC call this service makes through a Quarkus {@code @GrpcClient} carries its own OIDC client-credentials
  * token ({@code quarkus.oidc-client.*}: client id and secret of its Keycloak client) when
  * {@code quarkus.oidc-client.client-enabled=true}; the callees check it when their
- * {@code secureconnect.grpc.auth.required=true} ({@link io.secureconnect.common.oidc.grpc.OidcGrpcAuthInterceptor}).
+ * OIDC provider is configured ({@link io.secureconnect.common.identity.CallerAuthInterceptor}).
  * Off (the default of common), calls go out as before.
  */
 @ApplicationScoped

@@ -1,4 +1,4 @@
-package io.secureconnect.common.oidc.grpc;
+package io.secureconnect.common.identity;
 
 import io.grpc.ServerCall;
 import java.util.ArrayList;
