@@ -32,8 +32,9 @@ import java.util.stream.Stream;
 
 /**
  * Proves that a service's generated OpenAPI document ({@code /q/openapi}) says the same as its hand-written
- * contract: the same paths, methods, parameters, bodies, responses and schemas. Descriptions, examples, tags,
- * operation ids, servers and security are prose or deployment detail and are not compared.
+ * contract: the same paths, methods, parameters, bodies, responses and schemas, and the same security schemes and
+ * security of each operation ({@link SecurityComparison}). Descriptions, examples, tags, operation ids and servers
+ * are prose or deployment detail and are not compared.
  */
 public final class OpenApiContract {
 
@@ -44,11 +45,13 @@ public final class OpenApiContract {
     private final OpenAPI service;
     private final Differences differences = new Differences();
     private final SchemaComparison schemas;
+    private final SecurityComparison security;
 
     private OpenApiContract(OpenAPI contract, OpenAPI service) {
         this.contract = contract;
         this.service = service;
         this.schemas = new SchemaComparison(contract, service, differences);
+        this.security = new SecurityComparison(contract, service, differences);
     }
 
     /**
@@ -90,6 +93,7 @@ public final class OpenApiContract {
 
     private static List<String> differences(OpenAPI contract, OpenAPI service) {
         OpenApiContract comparison = new OpenApiContract(contract, service);
+        comparison.security.compareSchemes();
         comparison.comparePaths();
         comparison.schemas.compareReachableComponents();
         return comparison.differences.list();
@@ -132,7 +136,8 @@ public final class OpenApiContract {
                 compareParameters(where,
                         parameters(contract, inContract, operation), parameters(service, inService, other));
                 compareRequestBodies(where, operation.getRequestBody(), other.getRequestBody());
-                compareResponses(where, operation, other);
+                boolean secured = security.compareOperation(where, operation, other);
+                compareResponses(where, operation, other, secured);
             }
         });
     }
@@ -178,12 +183,13 @@ public final class OpenApiContract {
     }
 
     /**
-     * Success responses must agree both ways. An error response only the contract documents is fine: SmallRye
-     * lists error responses only when a method is annotated with them. An error response only the service
-     * declares is a difference, and one the service declares without any content (as SmallRye does for the
-     * 401 and 403 it adds to secured methods) is compared by its presence only.
+     * Success responses must agree both ways, and so must the 401, 403 and 429 of an operation that requires a
+     * credential ({@code secured}), which are also compared as shared responses. Any other error response only the
+     * contract documents is fine: SmallRye lists error responses only when a method is annotated with them. An
+     * error response only the service declares is a difference, and one the service declares without any content
+     * is compared by its presence only.
      */
-    private void compareResponses(String where, Operation inContract, Operation inService) {
+    private void compareResponses(String where, Operation inContract, Operation inService, boolean secured) {
         Map<String, ApiResponse> contractResponses = responses(contract, inContract);
         Map<String, ApiResponse> serviceResponses = responses(service, inService);
         Set<String> statuses = new TreeSet<>(contractResponses.keySet());
@@ -191,13 +197,21 @@ public final class OpenApiContract {
         for (String status : statuses) {
             ApiResponse documented = contractResponses.get(status);
             ApiResponse declared = serviceResponses.get(status);
-            boolean success = status.startsWith("2");
+            boolean credentialAnswer = secured && SecurityComparison.CREDENTIAL_ANSWERS.contains(status);
+            boolean bothWays = status.startsWith("2") || credentialAnswer;
+            String at = where + ", response " + status;
             if (documented == null || declared == null) {
-                if (success || declared != null) {
+                if (bothWays || declared != null) {
                     differences.presence(where, "response " + status, documented != null, declared != null);
                 }
-            } else if (success || !isEmpty(declared.getContent())) {
-                compareContent(where + ", response " + status, documented.getContent(), declared.getContent());
+                continue;
+            }
+            if (credentialAnswer) {
+                security.compareCredentialAnswer(at, inContract.getResponses().get(status),
+                        inService.getResponses().get(status), documented, declared);
+            }
+            if (bothWays || !isEmpty(declared.getContent())) {
+                compareContent(at, documented.getContent(), declared.getContent());
             }
         }
     }

@@ -180,8 +180,7 @@ class OpenApiContractTest {
                     "responses": {
                       "200": { "description": "OK", "content": { "application/json": {
                         "schema": { "type": "array", "items": { "$ref": "#/components/schemas/Permission" } } } } }
-                    },
-                    "security": [ { "SecurityScheme": [] } ]
+                    }
                   },
                   "post": {
                     "requestBody": { "required": true, "content": { "application/json": {
@@ -461,6 +460,211 @@ class OpenApiContractTest {
                 """);
 
         assertEquals(List.of(), OpenApiContract.differences(CONTRACT, service));
+    }
+
+    /** A contract whose operations need an API key or a bearer token, but one that is public. */
+    private static final String SECURED = """
+            openapi: 3.0.3
+            info:
+              title: Widgets
+              version: "1"
+            security:
+              - ApiKeyAuth: []
+              - BearerAuth: []
+            paths:
+              /api/v1/widgets:
+                get:
+                  responses:
+                    "200":
+                      description: The widgets
+                      content:
+                        application/json:
+                          schema:
+                            type: array
+                            items:
+                              type: string
+                    "401":
+                      $ref: '#/components/responses/Unauthorized'
+                    "403":
+                      $ref: '#/components/responses/Forbidden'
+                    "429":
+                      $ref: '#/components/responses/TooManyRequests'
+              /api/v1/catalogue:
+                get:
+                  security: []
+                  responses:
+                    "200":
+                      description: Public
+                      content:
+                        application/json:
+                          schema:
+                            type: string
+                    "401":
+                      $ref: '#/components/responses/Unauthorized'
+            components:
+              securitySchemes:
+                ApiKeyAuth:
+                  type: apiKey
+                  in: header
+                  name: x-api-key
+                BearerAuth:
+                  type: http
+                  scheme: bearer
+                  bearerFormat: JWT
+              responses:
+                Unauthorized:
+                  description: No credential
+                  content:
+                    application/problem+json:
+                      schema:
+                        $ref: '#/components/schemas/Problem'
+                Forbidden:
+                  description: Not allowed
+                  content:
+                    application/problem+json:
+                      schema:
+                        $ref: '#/components/schemas/Problem'
+                TooManyRequests:
+                  description: Slow down
+                  headers:
+                    Retry-After:
+                      schema:
+                        type: integer
+                  content:
+                    application/problem+json:
+                      schema:
+                        $ref: '#/components/schemas/Problem'
+              schemas:
+                Problem:
+                  type: object
+                  properties:
+                    code:
+                      type: string
+            """;
+
+    /** SECURED's widgets operation, from its 200 response on. */
+    private static final String WIDGETS_RESPONSES = """
+                  responses:
+                    "200":
+                      description: The widgets
+            """;
+
+    @Test
+    void findsNoDifferenceBetweenIdenticalSecuredDocuments() {
+        assertEquals(List.of(), OpenApiContract.differences(SECURED, SECURED));
+    }
+
+    @Test
+    void comparesTheSecurityAnOperationTakesNotWhereItIsWritten() {
+        String service = replaced(replaced(SECURED, "security:\n  - ApiKeyAuth: []\n  - BearerAuth: []\n", ""),
+                WIDGETS_RESPONSES, """
+                              security:
+                                - BearerAuth: []
+                                - ApiKeyAuth: []
+                        """ + WIDGETS_RESPONSES);
+
+        assertEquals(List.of(), OpenApiContract.differences(SECURED, service));
+    }
+
+    @Test
+    void reportsAnOperationThatNoLongerNeedsACredential() {
+        String service = replaced(SECURED, WIDGETS_RESPONSES, "      security: []\n" + WIDGETS_RESPONSES);
+
+        assertEquals(List.of("GET /api/v1/widgets: security is ApiKeyAuth or BearerAuth in the contract but none in the service"),
+                OpenApiContract.differences(SECURED, service));
+    }
+
+    @Test
+    void reportsAnOperationThatTakesOneSchemeLess() {
+        String service = replaced(SECURED, WIDGETS_RESPONSES, "      security:\n        - ApiKeyAuth: []\n"
+                + WIDGETS_RESPONSES);
+
+        assertEquals(List.of("GET /api/v1/widgets: security is ApiKeyAuth or BearerAuth in the contract but ApiKeyAuth in the service"),
+                OpenApiContract.differences(SECURED, service));
+    }
+
+    @Test
+    void reportsAPublicOperationThatNowNeedsACredential() {
+        String service = replaced(SECURED, "      security: []\n", "");
+
+        assertEquals(List.of("GET /api/v1/catalogue: security is none in the contract but ApiKeyAuth or BearerAuth in the service"),
+                OpenApiContract.differences(SECURED, service));
+    }
+
+    @Test
+    void reportsAnApiKeySchemeThatMovedToTheQuery() {
+        String service = replaced(SECURED, "in: header\n      name: x-api-key", "in: query\n      name: api_key");
+
+        assertEquals(List.of(
+                        "security scheme 'ApiKeyAuth': in is header in the contract but query in the service",
+                        "security scheme 'ApiKeyAuth': name is x-api-key in the contract but api_key in the service"),
+                OpenApiContract.differences(SECURED, service));
+    }
+
+    @Test
+    void reportsASchemeOnlyTheContractDeclares() {
+        String service = replaced(replaced(SECURED, "  - BearerAuth: []\n", ""),
+                "    BearerAuth:\n      type: http\n      scheme: bearer\n      bearerFormat: JWT\n", "");
+
+        assertEquals(List.of(
+                        "security scheme 'BearerAuth' is in the contract but not in the service",
+                        "GET /api/v1/widgets: security is ApiKeyAuth or BearerAuth in the contract but ApiKeyAuth in the service"),
+                OpenApiContract.differences(SECURED, service));
+    }
+
+    @Test
+    void reportsACredentialAnswerASecuredOperationNoLongerDeclares() {
+        String service = replaced(SECURED, """
+                        "429":
+                          $ref: '#/components/responses/TooManyRequests'
+                """, "");
+
+        assertEquals(List.of("GET /api/v1/widgets: response 429 is in the contract but not in the service"),
+                OpenApiContract.differences(SECURED, service));
+    }
+
+    @Test
+    void reportsACredentialAnswerThatIsNoLongerTheSharedResponse() {
+        String service = replaced(SECURED, """
+                        "401":
+                          $ref: '#/components/responses/Unauthorized'
+                        "403":
+                """, """
+                        "401":
+                          description: No credential
+                          content:
+                            application/problem+json:
+                              schema:
+                                $ref: '#/components/schemas/Problem'
+                        "403":
+                """);
+
+        assertEquals(List.of("GET /api/v1/widgets, response 401: shared response is Unauthorized in the contract but not set in the service"),
+                OpenApiContract.differences(SECURED, service));
+    }
+
+    @Test
+    void reportsATooManyRequestsAnswerWithoutRetryAfter() {
+        String service = replaced(SECURED, """
+                      headers:
+                        Retry-After:
+                          schema:
+                            type: integer
+                """, "");
+
+        assertEquals(List.of("GET /api/v1/widgets, response 429: header 'retry-after' is in the contract but not in the service"),
+                OpenApiContract.differences(SECURED, service));
+    }
+
+    @Test
+    void acceptsACredentialAnswerOnlyTheContractDocumentsOnAPublicOperation() {
+        String service = replaced(SECURED, """
+                        "401":
+                          $ref: '#/components/responses/Unauthorized'
+                components:
+                """, "components:\n");
+
+        assertEquals(List.of(), OpenApiContract.differences(SECURED, service));
     }
 
     @Test

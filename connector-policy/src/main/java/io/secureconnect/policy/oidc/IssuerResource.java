@@ -14,12 +14,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 
 /**
  * The public face of each account's issuer: discovery and JWKS, without authentication (AWS and GCP fetch them).
  * Every account's issuer publishes the platform's key set.
  */
 @Path("/oidc/account/{accountId}")
+@SecurityRequirements({})
 @Produces(MediaType.APPLICATION_JSON)
 public class IssuerResource {
 

@@ -1,6 +1,7 @@
 package io.secureconnect.keyvalidator.acl;
 
 import io.secureconnect.common.auth.CurrentCaller;
+import io.secureconnect.common.auth.OpenApiSecurity;
 import io.secureconnect.common.problem.Problem;
 import io.secureconnect.common.problem.ProblemException;
 import io.secureconnect.keyvalidator.scope.Identifiers;
@@ -20,6 +21,9 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /**
  * Harness-compatible permission check (used by Harness's frps fork): may the key in x-api-key do each listed
@@ -40,6 +44,11 @@ public class AclResource {
 
     @POST
     @Operation(summary = "Check permissions of the calling API key (Harness ACL format)")
+    // An API key only, and no 403: any valid key may ask about itself.
+    @SecurityRequirement(name = OpenApiSecurity.API_KEY)
+    @APIResponseSchema(value = AclResponse.class, responseCode = "200", responseDescription = "OK")
+    @APIResponse(responseCode = "401", ref = OpenApiSecurity.UNAUTHORIZED)
+    @APIResponse(responseCode = "429", ref = OpenApiSecurity.TOO_MANY_REQUESTS)
     public AclResponse check(
             @Parameter(description = "The API key (token) asking", required = true) @HeaderParam(CurrentCaller.API_KEY_HEADER) String apiKey,
             AclRequest request) {

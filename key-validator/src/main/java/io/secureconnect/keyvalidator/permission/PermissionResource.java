@@ -7,9 +7,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 
 /** The closed list of permission identifiers that keys, roles and ValidateToken use. */
 @Path("/api/v1/permissions")
+@SecurityRequirements({})
 @Produces(MediaType.APPLICATION_JSON)
 public class PermissionResource {
 

@@ -8,9 +8,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 
 /** The built-in roles that role bindings refer to. Public, like the permission list. */
 @Path("/api/v1/roles")
+@SecurityRequirements({})
 @Produces(MediaType.APPLICATION_JSON)
 public class RoleResource {
 

@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -24,6 +25,7 @@ import org.jboss.logging.MDC;
  * Always HTTP 200: a refused operation is {@code {"reject": true, "reject_reason": ...}} as frp expects.
  */
 @Path("/frp/handler")
+@SecurityRequirements({})
 public class FrpPluginResource {
 
     static final String VERSION = "0.1.0";

@@ -17,12 +17,14 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 
 /**
  * The two calls Harness's own frps fork makes when a frpc client connects and disconnects. The x-api-key must be
  * the account's agent key: core_pipeline_view with resource scope All, as for an agent's login.
  */
 @Path("/ng/api/tunnel")
+@SecurityRequirements({})
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class HarnessTunnelResource {
