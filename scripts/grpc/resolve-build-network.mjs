@@ -1,9 +1,13 @@
 // Asks connector-policy how a build reaches its connectors, as a runner does, and prints the proxy
 // environment as shell assignments (the credential inside the proxy URLs is a secret: do not log it).
 // Usage: node resolve-build-network.mjs <host:port> <account> <build> <deadline-seconds> <connector>...
+// The caller proves who it is over TLS (connector-policy's gRPC port answers nobody else):
+//   SC_IDENTITY_DIR  a runner identity (tls.crt naming spiffe://secureconnect/runner/<name>, tls.key, ca.crt), or
+//   SC_API_KEY       an API key of <account> holding core_pipeline_execute, with SC_CA (the deployment CA, PEM).
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -18,7 +22,26 @@ const definition = protoLoader.loadSync('secureconnect/connectorpolicy/v1/connec
   includeDirs: [protoRoot], keepCase: true, longs: String, enums: String, defaults: true,
 });
 const { ConnectorPolicy } = grpc.loadPackageDefinition(definition).secureconnect.connectorpolicy.v1;
-const client = new ConnectorPolicy(target, grpc.credentials.createInsecure());
+function credentials() {
+  const identity = process.env.SC_IDENTITY_DIR;
+  if (identity) {
+    const file = (name) => readFileSync(path.join(identity, name));
+    return grpc.credentials.createSsl(file('ca.crt'), file('tls.key'), file('tls.crt'));
+  }
+  const apiKey = process.env.SC_API_KEY;
+  if (apiKey && process.env.SC_CA) {
+    const key = grpc.credentials.createFromMetadataGenerator((_, callback) => {
+      const metadata = new grpc.Metadata();
+      metadata.set('x-api-key', apiKey);
+      callback(null, metadata);
+    });
+    return grpc.credentials.combineChannelCredentials(grpc.credentials.createSsl(readFileSync(process.env.SC_CA)), key);
+  }
+  console.error('set SC_IDENTITY_DIR (a runner identity) or SC_API_KEY and SC_CA: connector-policy authenticates every caller');
+  process.exit(2);
+}
+
+const client = new ConnectorPolicy(target, credentials());
 const deadline = Math.floor(Date.now() / 1000) + Number(deadlineSeconds);
 const request = {
   account_id: account,

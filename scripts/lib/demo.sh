@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUN=$1 ADMIN_KEY=$2 ACCOUNT=$3 DEMO_PORT=$4 TUNNEL_PORT=$5
+source scripts/lib/pki.sh
 source scripts/lib/processes.sh
 source scripts/lib/stack.sh
 stamp=$(date +%s)
@@ -29,8 +30,12 @@ tunnel_connector "$ADMIN_KEY" "$ACCOUNT" demo_git "http://127.0.0.1:$DEMO_PORT/"
   | python3 -c 'import json,sys; c=json.load(sys.stdin); print("  connector", c["identifier"], "secureConnect", c["secureConnect"], "proxyUrl", c.get("proxyUrl"))'
 
 echo "-- a runner asks connector-policy (gRPC, Node client) how build demo-$stamp reaches demo_git"
-eval "$(resolve_env "$ACCOUNT" "demo-$stamp" demo_git)"
+eval "$(resolve_env "$RUN" "$ACCOUNT" "demo-$stamp" demo_git)"
 echo "  HARNESS_HTTP_PROXY=${HARNESS_HTTP_PROXY%%:*}://build:<credential>@${HARNESS_HTTP_PROXY##*@}  (routes: $SC_ROUTES)"
+
+echo "-- an outsider with the same client, no certificate and a made-up API key gets nothing:"
+(SC_API_KEY=not-a-key SC_CA=$RUN/pki/ca.pem node scripts/grpc/resolve-build-network.mjs 127.0.0.1:9083 "$ACCOUNT" \
+  "demo-$stamp" 3600 demo_git 2>&1 || true) | sed 's/^/  /'
 
 echo "-- the build: curl -x \$HARNESS_HTTP_PROXY http://127.0.0.1:$DEMO_PORT/"
 curl -sS --max-time 10 -x "$HARNESS_HTTP_PROXY" "http://127.0.0.1:$DEMO_PORT/" | sed 's/^/  /'

@@ -8,17 +8,24 @@ set -euo pipefail
 stack_start() {
   local run=$1 pki=$1/pki line
   pki_ensure "$pki"
-  start_java "$run" key-validator key-validator/target/quarkus-app/quarkus-run.jar \
+  # The control plane listens on loopback only (REST and gRPC); the gateway's agent, data and proxy ports are the
+  # ones meant for other machines. Every gRPC caller still proves who it is with its certificate.
+  local loopback=(QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_GRPC_SERVER_HOST=127.0.0.1)
+  start_java "$run" key-validator key-validator/target/quarkus-app/quarkus-run.jar "${loopback[@]}" \
+    SECURECONNECT_IDENTITY_DIR="$(pki_identity "$pki" service key-validator)" \
     SECURECONNECT_KEYS_PEPPER="$(cat "$pki/pepper")"
   wait_http "$run" key-validator http://127.0.0.1:8081/q/health/ready
   # ZGC for the registry, as its Dockerfile (the lease calls' latency; see bench/README.md)
-  start_java "$run" tunnel-registry tunnel-registry/target/quarkus-app/quarkus-run.jar JAVA_TOOL_OPTIONS=-XX:+UseZGC
-  start_java "$run" connector-policy connector-policy/target/quarkus-app/quarkus-run.jar \
+  start_java "$run" tunnel-registry tunnel-registry/target/quarkus-app/quarkus-run.jar JAVA_TOOL_OPTIONS=-XX:+UseZGC \
+    "${loopback[@]}" SECURECONNECT_IDENTITY_DIR="$(pki_identity "$pki" service tunnel-registry)"
+  start_java "$run" connector-policy connector-policy/target/quarkus-app/quarkus-run.jar "${loopback[@]}" \
+    SECURECONNECT_IDENTITY_DIR="$(pki_identity "$pki" service connector-policy)" \
     SECURECONNECT_POLICY_CREDENTIAL_SIGNING_KEY_FILE="$pki/credential-signing.pem"
   wait_http "$run" tunnel-registry http://127.0.0.1:8082/q/health/ready
   wait_http "$run" connector-policy http://127.0.0.1:8083/q/health/ready
   start_java "$run" gateway gateway/target/quarkus-app/quarkus-run.jar \
     SECURECONNECT_GATEWAY_ID=gateway-local \
+    SECURECONNECT_IDENTITY_DIR="$(pki_identity "$pki" gateway gateway-local)" \
     SECURECONNECT_GATEWAY_PUBLIC_HOST=localhost \
     SECURECONNECT_GATEWAY_TLS_CERTIFICATE="$pki/gateway.pem" \
     SECURECONNECT_GATEWAY_TLS_KEY="$pki/gateway-key.p8.pem" \
@@ -85,10 +92,13 @@ wait_agent() {
   return 1
 }
 
-# resolve_env ACCOUNT BUILD CONNECTOR...: prints HARNESS_* assignments from ResolveBuildNetwork (Node client).
+# resolve_env RUN ACCOUNT BUILD CONNECTOR...: prints HARNESS_* assignments from ResolveBuildNetwork (Node client),
+# called as the demo runner (its certificate: run/pki/identity/runner-demo-runner).
 resolve_env() {
+  local run=$1
   if [ ! -d scripts/grpc/node_modules ]; then
     (cd scripts/grpc && npm ci --silent --no-audit --no-fund)
   fi
-  node scripts/grpc/resolve-build-network.mjs 127.0.0.1:8083 "$1" "$2" 3600 "${@:3}"
+  SC_IDENTITY_DIR=$(pki_identity "$run/pki" runner demo-runner) \
+    node scripts/grpc/resolve-build-network.mjs 127.0.0.1:9083 "${@:2:2}" 3600 "${@:4}"
 }

@@ -9,6 +9,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
 import io.secureconnect.common.credential.BuildCredential;
 import io.secureconnect.common.credential.BuildCredentialCodec;
 import io.secureconnect.common.credential.Ed25519Keys;
@@ -22,6 +24,10 @@ import io.secureconnect.proto.connectorpolicy.v1.ConnectorPolicyGrpc;
 import io.secureconnect.proto.connectorpolicy.v1.ConnectorRef;
 import io.secureconnect.proto.connectorpolicy.v1.ResolveBuildNetworkRequest;
 import io.secureconnect.proto.connectorpolicy.v1.ResolveBuildNetworkResponse;
+import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
+import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
+import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseRequest;
+import io.secureconnect.proto.tunnelregistry.v1.TunnelRegistryGrpc;
 import com.google.protobuf.Timestamp;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +38,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,6 +119,24 @@ class TunnelEndToEndIT {
         Shell.Result services = runner.curl("--max-time", "3", "http://" + runnerNamespace.rootAddress() + ":"
                 + cloud.keyValidatorPort + "/q/health");
         assertNotEquals(0, services.exitCode(), "the runner must not reach the control plane: " + services.output());
+    }
+
+    @Test
+    void anOutsiderWithoutACertificateGetsNothingFromAnyGrpcPort() throws Exception {
+        for (int port : List.of(cloud.keyValidatorGrpcPort, cloud.registryGrpcPort, cloud.policyGrpcPort)) {
+            ManagedChannel anonymous = NettyChannelBuilder.forAddress("127.0.0.1", port).sslContext(
+                    GrpcSslContexts.forClient().trustManager(cloud.pki.resolve("ca.pem").toFile()).build()).build();
+            ManagedChannel plaintext = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            try {
+                assertEquals(Status.Code.UNAUTHENTICATED, refusal(() -> tryAsOutsider(port, anonymous)),
+                        "port " + port + " without a client certificate");
+                assertEquals(Status.Code.UNAVAILABLE, refusal(() -> tryAsOutsider(port, plaintext)),
+                        "port " + port + " without TLS");
+            } finally {
+                anonymous.shutdownNow();
+                plaintext.shutdownNow();
+            }
+        }
     }
 
     @Test
@@ -282,20 +307,60 @@ class TunnelEndToEndIT {
     }
 
     private ResolveBuildNetworkResponse resolve(String build, String... connectors) {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", cloud.policyPort).usePlaintext().build();
+        ManagedChannel channel = runnerChannel();
         try {
-            ResolveBuildNetworkRequest.Builder request = ResolveBuildNetworkRequest.newBuilder()
-                    .setAccountId(ACCOUNT).setBuildId(build)
-                    .setBuildDeadline(Timestamp.newBuilder().setSeconds(Instant.now().plusSeconds(3600).getEpochSecond()));
-            for (String connector : connectors) {
-                request.addConnectors(ConnectorRef.newBuilder().setIdentifier(connector));
-            }
-            return ConnectorPolicyGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
-                    .resolveBuildNetwork(request.build());
+            return resolveOver(channel, build, connectors);
         } catch (StatusRuntimeException e) {
             throw new AssertionError("ResolveBuildNetwork: " + Status.fromThrowable(e), e);
         } finally {
             channel.shutdownNow();
+        }
+    }
+
+    /** The platform's runner: its certificate (runner/e2e-runner) lets it resolve any account's build network. */
+    private ManagedChannel runnerChannel() {
+        Path identity = cloud.identity("runner", "e2e-runner");
+        try {
+            return NettyChannelBuilder.forAddress("127.0.0.1", cloud.policyGrpcPort).sslContext(GrpcSslContexts
+                    .forClient().keyManager(identity.resolve("tls.crt").toFile(), identity.resolve("tls.key").toFile())
+                    .trustManager(identity.resolve("ca.crt").toFile()).build()).build();
+        } catch (SSLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Status.Code refusal(Runnable call) {
+        try {
+            call.run();
+            return Status.Code.OK;
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode();
+        }
+    }
+
+    private static ResolveBuildNetworkResponse resolveOver(ManagedChannel channel, String build,
+            String... connectors) {
+        ResolveBuildNetworkRequest.Builder request = ResolveBuildNetworkRequest.newBuilder()
+                .setAccountId(ACCOUNT).setBuildId(build)
+                .setBuildDeadline(Timestamp.newBuilder().setSeconds(Instant.now().plusSeconds(3600).getEpochSecond()));
+        for (String connector : connectors) {
+            request.addConnectors(ConnectorRef.newBuilder().setIdentifier(connector));
+        }
+        return ConnectorPolicyGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+                .resolveBuildNetwork(request.build());
+    }
+
+    /** The call an outsider would try first on each service's gRPC port. */
+    private void tryAsOutsider(int port, ManagedChannel channel) {
+        if (port == cloud.keyValidatorGrpcPort) {
+            KeyValidatorGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS).validateToken(
+                    ValidateTokenRequest.newBuilder().setToken("pat.default.guess.secret").build());
+        } else if (port == cloud.registryGrpcPort) {
+            TunnelRegistryGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS).acquireLease(
+                    AcquireLeaseRequest.newBuilder().setAccountId(ACCOUNT).setPort(0).setApiKeyId("made_up")
+                            .setGatewayId(CloudSide.GATEWAY_ID).build());
+        } else {
+            resolveOver(channel, "build-outsider", "private_bitbucket");
         }
     }
 
