@@ -46,7 +46,7 @@ cat <<INFO
 
 Secure Connect is running (logs in run/logs; the control plane listens on 127.0.0.1 only):
   key-validator     http://127.0.0.1:8081   REST /api/v1, /q/health, /q/openapi; gRPC (TLS) 127.0.0.1:9081
-  tunnel-registry   http://127.0.0.1:8082   REST /api/v1, /frp/handler; gRPC (TLS) 127.0.0.1:9082
+  tunnel-registry   http://127.0.0.1:8082   REST /api/v1; gRPC (TLS) 127.0.0.1:9082
   connector-policy  http://127.0.0.1:8083   REST /api/v1; gRPC (TLS) 127.0.0.1:9083
   gateway           https://localhost:8443 (agents), :8444 (data), :30000-30099 (proxy), http://127.0.0.1:8084/q/health
 Every gRPC caller presents a certificate of the development CA (run/pki/ca.pem); identities in run/pki/identity/.

@@ -10,7 +10,7 @@ stack_start() {
   pki_ensure "$pki"
   # The control plane listens on loopback only (REST and gRPC); the gateway's agent, data and proxy ports are the
   # ones meant for other machines. Every gRPC caller still proves who it is with its certificate.
-  local loopback=(QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_GRPC_SERVER_HOST=127.0.0.1)
+  local loopback=(QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_GRPC_SERVER_HOST=127.0.0.1 QUARKUS_MANAGEMENT_HOST=127.0.0.1)
   start_java "$run" key-validator key-validator/target/quarkus-app/quarkus-run.jar "${loopback[@]}" \
     SECURECONNECT_IDENTITY_DIR="$(pki_identity "$pki" service key-validator)" \
     SECURECONNECT_KEYS_PEPPER="$(cat "$pki/pepper")"

@@ -92,6 +92,8 @@ class KeyValidatorReplicasIT {
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.grpc.server.port=" + grpcPort,
                 "-Dquarkus.grpc.server.host=127.0.0.1",
+                "-Dquarkus.management.host=127.0.0.1",
+                "-Dquarkus.management.port=" + FreePorts.next(),
                 "-Dsecureconnect.identity.dir=" + TestPki.shared().identity("service/key-validator"),
                 "-Dquarkus.datasource.jdbc.url=" + LocalPostgres.jdbcUrl(database),
                 "-Dquarkus.datasource.username=" + LocalPostgres.user(),

@@ -11,6 +11,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.secureconnect.proto.tunnelregistry.v1.Lease;
 import io.secureconnect.testing.FreshDatabaseResource;
+import io.secureconnect.testing.IdentityResource;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -76,7 +77,8 @@ class ContentionTest {
         System.out.printf("contention: 200 concurrent acquisitions, p50 %d ms, p99 %d ms, max %d ms%n",
                 millis[99], millis[197], millis[199]);
 
-        Fixtures.assertBatched(io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract()
+        Fixtures.assertBatched(io.restassured.RestAssured.given().baseUri("http://127.0.0.1").port(IdentityResource.managementPort())
+                .get("/q/metrics").then().statusCode(200).extract()
                 .asString());
         Map<String, Map<Integer, Lease>> granted = ConcurrentGrants.check(outcomes.stream()
                 .map(o -> new ConcurrentGrants.Answer(o.call.account, o.call.port, o.call.apiKeyId, o.lease, o.failure))

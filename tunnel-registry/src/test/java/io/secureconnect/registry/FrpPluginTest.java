@@ -18,6 +18,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import io.secureconnect.testing.FreshDatabaseResource;
 import jakarta.inject.Inject;
+import java.util.List;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,9 +37,23 @@ class FrpPluginTest {
     @Inject
     DataSource db;
 
+    /** The test profile's path secret (application.properties). */
+    static final String PATH = "/frp/test-only-frp-path-secret-0123456789abcdef/handler";
+
     static ValidatableResponse hook(String op, String body) {
         return given().contentType("application/json").header("X-Frp-Reqid", "req-1").body(body)
-                .when().post("/frp/handler?version=0.1.0&op=" + op).then().statusCode(200);
+                .when().post(PATH + "?version=0.1.0&op=" + op).then().statusCode(200);
+    }
+
+    @Test
+    void answersNotFoundAndDoesNothingWithoutThePathSecret() {
+        String runId = "run-" + UUID.randomUUID();
+        for (String path : List.of("/frp/handler", "/frp/wrong-secret-0123456789abcdef0123456789/handler",
+                "/frp/test-only-frp-path-secret-0123456789abcdeF/handler")) {
+            given().contentType("application/json").body(login(runId, "pat.acct_x.k1.manage"))
+                    .when().post(path + "?version=0.1.0&op=Login").then().statusCode(404);
+        }
+        assertEquals(0, Fixtures.number(db, "SELECT count(*) FROM frp_session WHERE run_id = ?", runId));
     }
 
     static String login(String runId, String apiKey) {

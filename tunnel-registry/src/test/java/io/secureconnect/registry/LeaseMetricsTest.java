@@ -14,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.secureconnect.proto.tunnelregistry.v1.Lease;
 import io.secureconnect.proto.tunnelregistry.v1.ReleaseLeaseRequest;
 import io.secureconnect.testing.FreshDatabaseResource;
+import io.secureconnect.testing.IdentityResource;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -48,14 +49,22 @@ class LeaseMetricsTest {
     @Test
     void measuresGrpcCallsPerMethodAndNotAgainAsHttpRequests() {
         acquire(account(), 30041, "key1", gateway());
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().baseUri("http://127.0.0.1").port(IdentityResource.managementPort()).get("/q/metrics").then()
+                .statusCode(200).extract().asString();
         assertTrue(metrics.contains("method=\"AcquireLease\""), "the gRPC binder measures AcquireLease");
         assertFalse(metrics.contains("uri=\"/secureconnect.tunnelregistry"), "gRPC paths measured as HTTP too");
     }
 
+    @Test
+    void servesMetricsOnlyOnTheManagementPortNotOnTheRestPort() {
+        given().get("/q/metrics").then().statusCode(404);
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
     /** The value of the first sample matching {@code name} (a regex), 0 when the meter has no sample yet. */
     private static double metric(String name) {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().baseUri("http://127.0.0.1").port(IdentityResource.managementPort()).get("/q/metrics").then()
+                .statusCode(200).extract().asString();
         Matcher m = Pattern.compile("(?m)^" + name + " ([0-9.eE+-]+)$").matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }

@@ -27,13 +27,15 @@ final class RegistryProcess implements AutoCloseable {
 
     private final String name;
     private final int port;
+    private final int managementPort;
     private final Process process;
     private final Path log;
     private final IdentityRoutingChannel channel;
 
-    private RegistryProcess(String name, int port, int grpcPort, Process process, Path log) {
+    private RegistryProcess(String name, int port, int grpcPort, int managementPort, Process process, Path log) {
         this.name = name;
         this.port = port;
+        this.managementPort = managementPort;
         this.process = process;
         this.log = log;
         this.channel = new IdentityRoutingChannel(grpcPort);
@@ -50,6 +52,7 @@ final class RegistryProcess implements AutoCloseable {
         Files.createDirectories(LOGS);
         int port = FreePorts.next();
         int grpcPort = FreePorts.next();
+        int managementPort = FreePorts.next();
         Path log = LOGS.resolve("registry-" + name + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(java, "-Xmx256m",
@@ -58,6 +61,8 @@ final class RegistryProcess implements AutoCloseable {
                 "-Dsecureconnect.identity.dir=" + TestPki.shared().identity("service/tunnel-registry"),
                 "-Dquarkus.grpc.server.host=127.0.0.1",
                 "-Dquarkus.grpc.server.port=" + grpcPort,
+                "-Dquarkus.management.host=127.0.0.1",
+                "-Dquarkus.management.port=" + managementPort,
                 "-Dquarkus.datasource.jdbc.url=" + LocalPostgres.jdbcUrl(database),
                 "-Dquarkus.datasource.username=" + LocalPostgres.user(),
                 "-Dquarkus.datasource.password=" + LocalPostgres.password(),
@@ -66,7 +71,7 @@ final class RegistryProcess implements AutoCloseable {
                 "-Dquarkus.grpc.clients.keyvalidator.port=" + keyValidatorPort,
                 "-jar", JAR.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new RegistryProcess(name, port, grpcPort, process, log);
+        return new RegistryProcess(name, port, grpcPort, managementPort, process, log);
     }
 
     static String applicationName(String name) {
@@ -115,7 +120,7 @@ final class RegistryProcess implements AutoCloseable {
     /** The Prometheus exposition of {@code /q/metrics}. */
     String metrics() throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
                 + "/q/metrics")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new AssertionError("/q/metrics of registry " + name + " answered " + response.statusCode());

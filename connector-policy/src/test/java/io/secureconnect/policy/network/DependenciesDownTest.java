@@ -24,6 +24,7 @@ import io.secureconnect.proto.connectorpolicy.v1.ConnectorRef;
 import io.secureconnect.proto.connectorpolicy.v1.ResolveBuildNetworkRequest;
 import io.secureconnect.proto.connectorpolicy.v1.ResolveBuildNetworkResponse;
 import io.secureconnect.testing.FreshDatabaseResource;
+import io.secureconnect.testing.IdentityResource;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
@@ -44,6 +45,7 @@ class DependenciesDownTest {
         @Override
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(FreshDatabaseResource.class),
+                    new TestResourceEntry(IdentityResource.class, Map.of("peer", "service/connector-policy")),
                     new TestResourceEntry(PolicyTestDependencies.class, Map.of("dependencies", "down")));
         }
 

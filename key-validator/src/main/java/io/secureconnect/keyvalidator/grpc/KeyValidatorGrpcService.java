@@ -51,7 +51,7 @@ public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBa
     @Override
     public void validateToken(ValidateTokenRequest request, StreamObserver<ValidateTokenResponse> response) {
         String caller = GrpcCaller.current();
-        OptionalLong retryAfter = limiter.retryAfterSeconds(caller);
+        OptionalLong retryAfter = limiter.begin(caller);
         if (retryAfter.isPresent()) {
             response.onError(GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED, "RATE_LIMITED",
                     "too many failed validations from this caller; retry after " + retryAfter.getAsLong() + " s",
@@ -64,7 +64,11 @@ public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBa
         try {
             validator.validate(check, new Answer(caller, response));
         } catch (UnknownPermissionException e) {
+            limiter.end(caller, false);
             response.onError(unknownPermission(e));
+        } catch (RuntimeException e) {
+            limiter.end(caller, false);
+            throw e;
         }
     }
 
@@ -81,15 +85,14 @@ public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBa
 
         @Override
         public void answer(Validation validation) {
-            if (!validation.valid() && validation.reason().isAuthenticationFailure()) {
-                limiter.failure(caller);
-            }
+            limiter.end(caller, !validation.valid() && validation.reason().isAuthenticationFailure());
             response.onNext(ProtoMapper.response(validation));
             response.onCompleted();
         }
 
         @Override
         public void failed(RuntimeException failure) {
+            limiter.end(caller, false);
             if (failure instanceof TokenLoader.OverloadedException) {
                 LOG.warnf("ValidateToken refused: %s", failure.getMessage());
                 response.onError(GrpcFailure.of(Status.Code.UNAVAILABLE, "OVERLOADED",

@@ -26,29 +26,32 @@ import java.util.Optional;
 @GlobalInterceptor
 public class GrpcCaller implements ServerInterceptor {
 
-    static final Context.Key<String> CALLER = Context.key("secureconnect-caller");
+    private static final Context.Key<String> FORWARDED = Context.key("secureconnect-forwarded-client");
+    private static final Context.Key<String> REMOTE = Context.key("secureconnect-remote-address");
 
-    /** The caller of the current call, or "unknown" outside one. */
+    /**
+     * The caller of the current call, or "unknown" outside one. Read in the method, when every interceptor has run:
+     * the peer {@link io.secureconnect.common.identity.CallerAuthInterceptor} established, whatever their order.
+     */
     public static String current() {
-        String caller = CALLER.get();
-        return caller == null ? "unknown" : caller;
+        Optional<Peer> peer = CallerContext.peer();
+        String forwarded = FORWARDED.get();
+        if (peer.isEmpty()) {
+            String remote = REMOTE.get();
+            return "grpc:" + (remote == null ? "unknown" : remote);
+        }
+        if (forwarded == null || forwarded.isBlank() || peer.get().kind() == PeerKind.RUNNER) {
+            return "grpc:" + peer.get();
+        }
+        int length = Math.min(forwarded.length(), ClientAddress.MAX_LENGTH);
+        return "grpc:" + peer.get() + "/" + forwarded.substring(0, length);
     }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
-        Optional<Peer> peer = CallerContext.peer();
-        String forwarded = headers.get(ClientAddress.KEY);
-        String caller;
-        if (peer.isEmpty()) {
-            String remote = ClientAddress.of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
-            caller = "grpc:" + (remote == null ? "unknown" : remote);
-        } else if (forwarded == null || forwarded.isBlank() || peer.get().kind() == PeerKind.RUNNER) {
-            caller = "grpc:" + peer.get();
-        } else {
-            caller = "grpc:" + peer.get() + "/"
-                    + forwarded.substring(0, Math.min(forwarded.length(), ClientAddress.MAX_LENGTH));
-        }
-        return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
+        Context context = Context.current().withValue(FORWARDED, headers.get(ClientAddress.KEY))
+                .withValue(REMOTE, ClientAddress.of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
+        return Contexts.interceptCall(context, call, headers, next);
     }
 }

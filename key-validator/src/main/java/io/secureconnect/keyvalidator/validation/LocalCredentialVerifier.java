@@ -55,22 +55,22 @@ public class LocalCredentialVerifier implements CredentialVerifier {
      */
     public Validation authenticate(String token, List<String> requiredPermissions) {
         String caller = "http:" + remoteAddress();
-        OptionalLong retryAfter = limiter.retryAfterSeconds(caller);
+        OptionalLong retryAfter = limiter.begin(caller);
         if (retryAfter.isPresent()) {
             throw ProblemException.tooManyRequests("too many failed API key checks from this address; retry after "
                     + retryAfter.getAsLong() + " s", retryAfter.getAsLong());
         }
-        Validation validation;
+        boolean failed = false;
         try {
-            validation = validator.validate(new TokenValidator.Check(token, requiredPermissions, false, ""));
+            Validation validation = validator.validate(new TokenValidator.Check(token, requiredPermissions, false, ""));
+            failed = !validation.valid() && validation.reason().isAuthenticationFailure();
+            return validation;
         } catch (TokenStore.StoreUnavailableException e) {
             throw new ProblemException(503, "DATABASE_UNAVAILABLE",
                     "the key database did not answer; nothing is authorized until it does", List.of(), Map.of());
+        } finally {
+            limiter.end(caller, failed);
         }
-        if (!validation.valid() && validation.reason().isAuthenticationFailure()) {
-            limiter.failure(caller);
-        }
-        return validation;
     }
 
     /** A 401 for a refused token of the REST API, the same wording for every cause of the same kind. */

@@ -7,17 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.secureconnect.common.grpc.ClientAddress;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.keyvalidator.scope.Scope;
 import io.secureconnect.keyvalidator.support.Fixtures;
 import io.secureconnect.keyvalidator.support.Grpc;
 import io.secureconnect.keyvalidator.support.NoSecretsInLogs;
 import io.secureconnect.proto.keyvalidator.v1.DenialReason;
+import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
+import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
 import io.secureconnect.testing.FreshDatabaseResource;
+import io.secureconnect.testing.IdentityResource;
+import io.secureconnect.testing.TestChannels;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -27,9 +33,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -108,9 +120,10 @@ class RateLimitTest {
     }
 
     @Test
-    void limitsAGrpcPeerThatForwardsNoClientAddressByItsOwnAddress() throws InterruptedException {
+    void limitsAGrpcPeerThatForwardsNoClientAddressByItsIdentity() throws InterruptedException {
         String token = fixtures.keyWithRole(Scope.account(Fixtures.unique("acct")), "_pipeline_viewer");
-        try (Grpc grpc = Grpc.toTestService()) {
+        String gateway = "gateway/" + Fixtures.unique("gw");
+        try (Grpc grpc = Grpc.over(TestChannels.as(gateway, IdentityResource.grpcPort()))) {
             ValidateTokenRequest malformed = ValidateTokenRequest.newBuilder().setToken("sat.guess").build();
             for (int i = 0; i < MAX_FAILURES; i++) {
                 grpc.bare().validateToken(malformed);
@@ -119,6 +132,55 @@ class RateLimitTest {
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
             assertTrue(grpc.blocking().validateToken(ValidateTokenRequest.newBuilder().setToken(token).build()).getValid(),
                     "a client the gateway forwards for keeps its own budget");
+        }
+        try (Grpc other = Grpc.toTestService()) {
+            assertTrue(other.bare().validateToken(ValidateTokenRequest.newBuilder().setToken(token).build()).getValid(),
+                    "another gateway keeps its own budget");
+        }
+    }
+
+    @Test
+    void cutsABurstOfConcurrentBadAttemptsAtTheBudgetAndLetsEveryoneElseIn() throws Exception {
+        String token = fixtures.keyWithRole(Scope.account(Fixtures.unique("acct")), "_pipeline_viewer");
+        String attacker = Fixtures.unique("flood");
+        int attempts = 100;
+        try (Grpc grpc = Grpc.toTestService()) {
+            ValidateTokenRequest unknown = ValidateTokenRequest.newBuilder()
+                    .setToken(token.substring(0, token.lastIndexOf('.') + 1) + "B".repeat(43)).build();
+            List<CompletableFuture<String>> answers = new ArrayList<>();
+            for (int i = 0; i < attempts; i++) {
+                CompletableFuture<String> answer = new CompletableFuture<>();
+                answers.add(answer);
+                KeyValidatorGrpc.newStub(grpc.channel())
+                        .withInterceptors(ClientAddress.forwarding(attacker))
+                        .withDeadlineAfter(20, TimeUnit.SECONDS).validateToken(unknown, new StreamObserver<>() {
+                            @Override
+                            public void onNext(ValidateTokenResponse response) {
+                                answer.complete(response.getValid() ? "VALID" : "DENIED");
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                                answer.complete(Status.fromThrowable(t).getCode().name());
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                            }
+                        });
+            }
+            // A valid key from another client behind the same gateway, while the flood is in flight.
+            assertTrue(grpc.forwardingFor(Fixtures.unique("honest")).validateToken(
+                    ValidateTokenRequest.newBuilder().setToken(token).build()).getValid());
+            Map<String, Long> outcomes = new TreeMap<>();
+            for (CompletableFuture<String> answer : answers) {
+                outcomes.merge(answer.get(30, TimeUnit.SECONDS), 1L, Long::sum);
+            }
+            assertEquals(Set.of("DENIED", "RESOURCE_EXHAUSTED"), outcomes.keySet(), outcomes.toString());
+            assertEquals((long) MAX_FAILURES, outcomes.get("DENIED"), "checked: exactly the budget " + outcomes);
+            assertTrue(grpc.forwardingFor(Fixtures.unique("honest")).validateToken(
+                    ValidateTokenRequest.newBuilder().setToken(token).build()).getValid(),
+                    "after the flood, every other client is still let in at once");
         }
     }
 }

@@ -56,6 +56,10 @@ public final class Grpc implements AutoCloseable {
         return bare().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
+    public ManagedChannel channel() {
+        return channel;
+    }
+
     public KeyValidatorGrpc.KeyValidatorStub async() {
         return KeyValidatorGrpc.newStub(channel);
     }

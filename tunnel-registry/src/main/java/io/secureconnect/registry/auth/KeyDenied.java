@@ -12,11 +12,17 @@ public class KeyDenied extends RuntimeException {
 
     private final int status;
     private final String code;
+    private final long retryAfterSeconds;
 
     KeyDenied(int status, String code, String message) {
+        this(status, code, message, status == 503 ? 5 : 0);
+    }
+
+    KeyDenied(int status, String code, String message, long retryAfterSeconds) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public int status() {
@@ -32,7 +38,8 @@ public class KeyDenied extends RuntimeException {
     }
 
     public ProblemException toProblem() {
-        Map<String, String> headers = unavailable() ? Map.of("Retry-After", "5") : Map.of();
+        Map<String, String> headers = retryAfterSeconds > 0
+                ? Map.of("Retry-After", String.valueOf(retryAfterSeconds)) : Map.of();
         return new ProblemException(status, code, getMessage(), List.of(), headers);
     }
 }

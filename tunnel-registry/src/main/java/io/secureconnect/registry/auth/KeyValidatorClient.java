@@ -1,7 +1,10 @@
 package io.secureconnect.registry.auth;
 
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
+import io.secureconnect.common.grpc.ClientAddress;
+import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
 import io.secureconnect.proto.keyvalidator.v1.Principal;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
@@ -12,9 +15,11 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Asks key-validator (gRPC client {@code keyvalidator}) whether a token may act. A denial becomes 401 (the token
- * is not good) or 403 (good, but not for this); key-validator unreachable or failing becomes 503: nothing is
- * let through unverified. The token is never logged.
+ * Asks key-validator (gRPC client {@code keyvalidator}) whether a token may act, naming the end client the token
+ * came from (a REST client, an frpc) so that key-validator counts failures per client, not per registry. A denial
+ * becomes 401 (the token is not good) or 403 (good, but not for this); too many failures from that client 429 with
+ * Retry-After; key-validator unreachable or failing 503: nothing is let through unverified. The token is never
+ * logged.
  */
 @ApplicationScoped
 public class KeyValidatorClient {
@@ -27,7 +32,7 @@ public class KeyValidatorClient {
 
     /** Whose the token is, if it holds every permission (and ABAC "All" when asked) for the expected account. */
     public ValidateTokenResponse validate(String token, Set<String> permissions, boolean requireAbacAll,
-            String expectedAccountId) {
+            String expectedAccountId, String clientAddress) {
         ValidateTokenRequest.Builder request = ValidateTokenRequest.newBuilder().setToken(token)
                 .addAllRequiredPermissions(permissions.stream().sorted().toList()).setRequireAbacAll(requireAbacAll);
         if (expectedAccountId != null) {
@@ -36,8 +41,13 @@ public class KeyValidatorClient {
         ValidateTokenResponse response;
         try {
             response = keyValidator.withDeadlineAfter(DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
-                    .validateToken(request.build());
+                    .withInterceptors(ClientAddress.forwarding(clientAddress)).validateToken(request.build());
         } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+                long retryAfter = retryAfter(e);
+                throw new KeyDenied(429, "RATE_LIMITED", "too many failed API key checks from this client; retry "
+                        + "after " + retryAfter + " s", retryAfter);
+            }
             LOG.warnf("key-validator did not answer ValidateToken: %s", e.getStatus().getCode());
             throw new KeyDenied(503, "KEY_VALIDATOR_UNAVAILABLE",
                     "the API key cannot be checked right now (key-validator unavailable); try again");
@@ -51,6 +61,14 @@ public class KeyValidatorClient {
                     "key-validator answered without a principal; the API key cannot be checked");
         }
         return response;
+    }
+
+    private static long retryAfter(StatusRuntimeException e) {
+        try {
+            return Math.max(1, Long.parseLong(GrpcFailure.fact(e, "retry-after").orElse("10")));
+        } catch (NumberFormatException notANumber) {
+            return 10;
+        }
     }
 
     private static KeyDenied denied(ValidateTokenResponse response) {

@@ -4,6 +4,7 @@ import io.secureconnect.common.auth.Caller;
 import io.secureconnect.common.auth.CredentialVerifier;
 import io.secureconnect.proto.keyvalidator.v1.Principal;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.HashSet;
@@ -20,10 +21,14 @@ public class KeyValidatorCredentialVerifier implements CredentialVerifier {
     @Inject
     KeyValidatorClient keyValidator;
 
+    @Inject
+    RoutingContext request;
+
     @Override
     public Caller verifyApiKey(String token, Set<String> requiredPermissions) {
         try {
-            ValidateTokenResponse response = keyValidator.validate(token, requiredPermissions, false, null);
+            ValidateTokenResponse response = keyValidator.validate(token, requiredPermissions, false, null,
+                    request.request().remoteAddress() == null ? null : request.request().remoteAddress().hostAddress());
             Principal principal = response.getPrincipal();
             Set<String> permissions = new HashSet<>(response.getGrantedPermissionsList());
             permissions.addAll(requiredPermissions);

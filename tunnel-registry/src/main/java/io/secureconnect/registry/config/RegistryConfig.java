@@ -3,6 +3,7 @@ package io.secureconnect.registry.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Settings of the registry ({@code secureconnect.registry.*}); {@link RegistrySettings} checks them at start-up.
@@ -90,5 +91,12 @@ public interface RegistryConfig {
         /** The host builds reach frps's remote ports on. */
         @WithDefault("127.0.0.1")
         String proxyHost();
+
+        /**
+         * The secret path segment that authenticates frps (stock frps sends no credential header): the plugin
+         * endpoint is {@code /frp/<path-secret>/handler}, over HTTPS outside one host. Unset: the endpoint is off.
+         * At least 32 of {@code A-Za-z0-9_-} (e.g. {@code openssl rand -hex 32}); a secret, never logged.
+         */
+        Optional<String> pathSecret();
     }
 }

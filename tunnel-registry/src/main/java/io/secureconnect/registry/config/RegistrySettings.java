@@ -56,7 +56,10 @@ public final class RegistrySettings {
         batch.put("batch.max", config.batch().max());
         batch.put("batch.workers", config.batch().workers());
         batch.put("batch.queue-max", config.batch().queueMax());
-        return check(config.ports().first(), config.ports().last(), durations, config.frp().gatewayId(), batch);
+        List<StartupProblem> problems = check(config.ports().first(), config.ports().last(), durations,
+                config.frp().gatewayId(), batch);
+        FrpPathSecret.problem(config.frp().pathSecret()).ifPresent(problems::add);
+        return problems;
     }
 
     /** Problems with the raw configuration, read with the same names and defaults as {@link RegistryConfig}. */
@@ -82,8 +85,10 @@ public final class RegistrySettings {
         if (!problems.isEmpty()) {
             return problems;
         }
-        return check(first.orElseThrow(), last.orElseThrow(), durations,
-                raw.getOptionalValue(PREFIX + "frp.gateway-id", String.class).orElse("frps"), batch);
+        problems.addAll(check(first.orElseThrow(), last.orElseThrow(), durations,
+                raw.getOptionalValue(PREFIX + "frp.gateway-id", String.class).orElse("frps"), batch));
+        FrpPathSecret.problem(raw.getOptionalValue(PREFIX + "frp.path-secret", String.class)).ifPresent(problems::add);
+        return problems;
     }
 
     static List<StartupProblem> check(int first, int last, Map<String, Duration> durations, String frpGatewayId,

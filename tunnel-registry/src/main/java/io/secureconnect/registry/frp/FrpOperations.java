@@ -67,7 +67,9 @@ public class FrpOperations {
         }
         Principal principal;
         try {
-            principal = keyValidator.validate(apiKey, Set.of(AGENT_PERMISSION), true, null).getPrincipal();
+            // frps tells the frpc's address: key-validator counts failed logins per frpc, not per frps.
+            principal = keyValidator.validate(apiKey, Set.of(AGENT_PERMISSION), true, null,
+                    clientAddress.isEmpty() ? null : clientAddress).getPrincipal();
         } catch (KeyDenied e) {
             throw new FrpReject("login refused: " + e.getMessage() + " (" + e.code() + ")");
         }

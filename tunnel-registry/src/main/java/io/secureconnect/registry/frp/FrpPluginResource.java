@@ -3,14 +3,20 @@ package io.secureconnect.registry.frp;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secureconnect.common.problem.ProblemException;
+import io.secureconnect.registry.config.FrpPathSecret;
+import io.secureconnect.registry.config.RegistryConfig;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -21,10 +27,12 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * frp's server-plugin endpoint, so that stock frps (httpPlugins path "/frp/handler") uses this control plane.
- * Always HTTP 200: a refused operation is {@code {"reject": true, "reject_reason": ...}} as frp expects.
+ * frp's server-plugin endpoint, so that stock frps (httpPlugins path "/frp/<path-secret>/handler") uses this control
+ * plane. The secret path segment ({@link FrpPathSecret}) is how frps, which sends no credential header, proves who it
+ * is: any other path segment, or none configured, is 404 and touches nothing. Then always HTTP 200: a refused
+ * operation is {@code {"reject": true, "reject_reason": ...}} as frp expects.
  */
-@Path("/frp/handler")
+@Path("/frp/{secret}/handler")
 @SecurityRequirements({})
 public class FrpPluginResource {
 
@@ -37,14 +45,22 @@ public class FrpPluginResource {
     @Inject
     FrpOperations operations;
 
+    @Inject
+    RegistryConfig config;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "frp server-plugin hook: Login, NewProxy, Ping, CloseProxy, NewWorkConn, NewUserConn")
-    public FrpPluginResponse handle(@QueryParam("version") String version, @QueryParam("op") String op,
+    public FrpPluginResponse handle(@PathParam("secret") String secret, @QueryParam("version") String version,
+            @QueryParam("op") String op,
             @HeaderParam("X-Frp-Reqid") String requestId,
             @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = FrpPluginRequest.class))) String body) {
+        if (!FrpPathSecret.matches(config.frp().pathSecret(), secret)) {
+            LOG.info("frp plugin call refused: not the configured path secret (or the endpoint is off)");
+            throw new ProblemException(404, "NOT_FOUND", "no frp plugin endpoint at this path", List.of(), Map.of());
+        }
         MDC.put("frpReqId", requestId == null ? UUID.randomUUID().toString() : requestId.replaceAll("[^\\x20-\\x7e]", "?"));
         try {
             return dispatch(version, op, body);

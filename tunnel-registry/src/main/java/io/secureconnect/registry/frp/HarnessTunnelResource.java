@@ -6,6 +6,8 @@ import io.secureconnect.proto.keyvalidator.v1.Principal;
 import io.secureconnect.registry.auth.KeyDenied;
 import io.secureconnect.registry.auth.KeyValidatorClient;
 import io.secureconnect.registry.web.Params;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -34,6 +36,9 @@ public class HarnessTunnelResource {
 
     @Inject
     KeyValidatorClient keyValidator;
+
+    @Inject
+    RoutingContext request;
 
     @Inject
     HarnessTunnels tunnels;
@@ -81,8 +86,9 @@ public class HarnessTunnelResource {
             throw ProblemException.unauthorized("send the agent's API key in the x-api-key header");
         }
         try {
-            return keyValidator.validate(apiKey.trim(), Set.of(FrpOperations.AGENT_PERMISSION), true, account)
-                    .getPrincipal();
+            SocketAddress client = request.request().remoteAddress();
+            return keyValidator.validate(apiKey.trim(), Set.of(FrpOperations.AGENT_PERMISSION), true, account,
+                    client == null ? null : client.hostAddress()).getPrincipal();
         } catch (KeyDenied e) {
             throw e.toProblem();
         }

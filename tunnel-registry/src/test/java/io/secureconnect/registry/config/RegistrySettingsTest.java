@@ -87,6 +87,17 @@ class RegistrySettingsTest {
     }
 
     @Test
+    void refusesAShortFrpPathSecretWithoutShowingIt() {
+        assertEquals("startup refused: secureconnect.registry.frp.path-secret=<hidden, 6 characters>: must be 32 to 128"
+                + " of A-Z a-z 0-9 _ - (e.g. openssl rand -hex 32), or unset to turn the frp plugin endpoint off",
+                firstProblem(Map.of("secureconnect.registry.frp.path-secret", "hunter")));
+        assertTrue(firstProblem(Map.of("secureconnect.registry.frp.path-secret", "a/b" + "x".repeat(40)))
+                .contains("<hidden, 43 characters>"));
+        assertTrue(RegistrySettings.problems(config(Map.of("secureconnect.registry.frp.path-secret",
+                "0123456789abcdef0123456789abcdef"))).isEmpty(), "32 hex characters are a good secret");
+    }
+
+    @Test
     void namesABadFrpGatewayId() {
         assertEquals("startup refused: secureconnect.registry.frp.gateway-id=frps one: must be 1-128 letters, digits,"
                 + " '.', '_' or '-', starting with a letter or digit",
