@@ -1,9 +1,7 @@
 package io.secureconnect.policy.auth;
 
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
 import io.quarkus.grpc.GrpcClient;
 import io.secureconnect.common.auth.Caller;
 import io.secureconnect.common.auth.CredentialVerifier;

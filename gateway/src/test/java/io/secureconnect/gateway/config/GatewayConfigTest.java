@@ -61,7 +61,7 @@ class GatewayConfigTest {
         assertEquals(Duration.ofMinutes(2), gateway.dataPoolIdleTimeout());
         assertTrue(gateway.dataReuse());
         assertEquals(Duration.ofSeconds(10), gateway.proxy().headTimeout());
-        assertEquals(64, gateway.proxy().maxUnauthenticatedPerSource());
+        assertEquals(256, gateway.proxy().maxUnauthenticatedPerSource());
         assertEquals(256, gateway.proxy().maxConnectionsPerBuild());
         assertEquals(2048, gateway.proxy().maxConnectionsPerAccount());
         assertEquals(Optional.empty(), gateway.id());

@@ -15,7 +15,6 @@ import io.secureconnect.gateway.support.GatewayTestSupport;
 import io.secureconnect.gateway.support.RawProxy;
 import io.secureconnect.gateway.support.TestAgent;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;

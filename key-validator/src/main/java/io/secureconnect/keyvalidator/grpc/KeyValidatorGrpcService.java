@@ -51,7 +51,7 @@ public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBa
     @Override
     public void validateToken(ValidateTokenRequest request, StreamObserver<ValidateTokenResponse> response) {
         String caller = GrpcCaller.current();
-        OptionalLong retryAfter = limiter.begin(caller);
+        OptionalLong retryAfter = limiter.begin(caller, request.getToken());
         if (retryAfter.isPresent()) {
             response.onError(GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED, "RATE_LIMITED",
                     "too many failed validations from this caller; retry after " + retryAfter.getAsLong() + " s",
@@ -62,12 +62,12 @@ public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBa
                 List.copyOf(request.getRequiredPermissionsList()), request.getRequireAbacAll(),
                 request.getExpectedAccountId());
         try {
-            validator.validate(check, new Answer(caller, response));
+            validator.validate(check, new Answer(caller, request.getToken(), response));
         } catch (UnknownPermissionException e) {
-            limiter.end(caller, false);
+            limiter.end(caller, request.getToken(), false);
             response.onError(unknownPermission(e));
         } catch (RuntimeException e) {
-            limiter.end(caller, false);
+            limiter.end(caller, request.getToken(), false);
             throw e;
         }
     }
@@ -76,23 +76,25 @@ public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBa
     private final class Answer implements TokenValidator.Answer {
 
         private final String caller;
+        private final String token;
         private final StreamObserver<ValidateTokenResponse> response;
 
-        Answer(String caller, StreamObserver<ValidateTokenResponse> response) {
+        Answer(String caller, String token, StreamObserver<ValidateTokenResponse> response) {
+            this.token = token;
             this.caller = caller;
             this.response = response;
         }
 
         @Override
         public void answer(Validation validation) {
-            limiter.end(caller, !validation.valid() && validation.reason().isAuthenticationFailure());
+            limiter.end(caller, token, !validation.valid() && validation.reason().isAuthenticationFailure());
             response.onNext(ProtoMapper.response(validation));
             response.onCompleted();
         }
 
         @Override
         public void failed(RuntimeException failure) {
-            limiter.end(caller, false);
+            limiter.end(caller, token, false);
             if (failure instanceof TokenLoader.OverloadedException) {
                 LOG.warnf("ValidateToken refused: %s", failure.getMessage());
                 response.onError(GrpcFailure.of(Status.Code.UNAVAILABLE, "OVERLOADED",

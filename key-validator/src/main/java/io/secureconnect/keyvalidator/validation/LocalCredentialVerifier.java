@@ -55,7 +55,7 @@ public class LocalCredentialVerifier implements CredentialVerifier {
      */
     public Validation authenticate(String token, List<String> requiredPermissions) {
         String caller = "http:" + remoteAddress();
-        OptionalLong retryAfter = limiter.begin(caller);
+        OptionalLong retryAfter = limiter.begin(caller, token);
         if (retryAfter.isPresent()) {
             throw ProblemException.tooManyRequests("too many failed API key checks from this address; retry after "
                     + retryAfter.getAsLong() + " s", retryAfter.getAsLong());
@@ -69,7 +69,7 @@ public class LocalCredentialVerifier implements CredentialVerifier {
             throw new ProblemException(503, "DATABASE_UNAVAILABLE",
                     "the key database did not answer; nothing is authorized until it does", List.of(), Map.of());
         } finally {
-            limiter.end(caller, failed);
+            limiter.end(caller, token, failed);
         }
     }
 

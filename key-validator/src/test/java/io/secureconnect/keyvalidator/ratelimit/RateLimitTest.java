@@ -140,47 +140,69 @@ class RateLimitTest {
     }
 
     @Test
-    void cutsABurstOfConcurrentBadAttemptsAtTheBudgetAndLetsEveryoneElseIn() throws Exception {
+    void cutsABurstOfConcurrentBadGuessesAtTheBudgetAndLetsEveryoneElseIn() throws Exception {
         String token = fixtures.keyWithRole(Scope.account(Fixtures.unique("acct")), "_pipeline_viewer");
         String attacker = Fixtures.unique("flood");
-        int attempts = 100;
+        String prefix = token.substring(0, token.lastIndexOf('.') + 1);
         try (Grpc grpc = Grpc.toTestService()) {
-            ValidateTokenRequest unknown = ValidateTokenRequest.newBuilder()
-                    .setToken(token.substring(0, token.lastIndexOf('.') + 1) + "B".repeat(43)).build();
             List<CompletableFuture<String>> answers = new ArrayList<>();
-            for (int i = 0; i < attempts; i++) {
-                CompletableFuture<String> answer = new CompletableFuture<>();
-                answers.add(answer);
-                KeyValidatorGrpc.newStub(grpc.channel())
-                        .withInterceptors(ClientAddress.forwarding(attacker))
-                        .withDeadlineAfter(20, TimeUnit.SECONDS).validateToken(unknown, new StreamObserver<>() {
-                            @Override
-                            public void onNext(ValidateTokenResponse response) {
-                                answer.complete(response.getValid() ? "VALID" : "DENIED");
-                            }
-
-                            @Override
-                            public void onError(Throwable t) {
-                                answer.complete(Status.fromThrowable(t).getCode().name());
-                            }
-
-                            @Override
-                            public void onCompleted() {
-                            }
-                        });
+            for (int i = 0; i < 100; i++) {
+                String guess = prefix + String.format("%043d", i);
+                answers.add(validateAsync(grpc, attacker, guess));
             }
             // A valid key from another client behind the same gateway, while the flood is in flight.
             assertTrue(grpc.forwardingFor(Fixtures.unique("honest")).validateToken(
                     ValidateTokenRequest.newBuilder().setToken(token).build()).getValid());
-            Map<String, Long> outcomes = new TreeMap<>();
-            for (CompletableFuture<String> answer : answers) {
-                outcomes.merge(answer.get(30, TimeUnit.SECONDS), 1L, Long::sum);
-            }
+            Map<String, Long> outcomes = outcomes(answers);
             assertEquals(Set.of("DENIED", "RESOURCE_EXHAUSTED"), outcomes.keySet(), outcomes.toString());
             assertEquals((long) MAX_FAILURES, outcomes.get("DENIED"), "checked: exactly the budget " + outcomes);
             assertTrue(grpc.forwardingFor(Fixtures.unique("honest")).validateToken(
                     ValidateTokenRequest.newBuilder().setToken(token).build()).getValid(),
                     "after the flood, every other client is still let in at once");
         }
+    }
+
+    @Test
+    void answersEveryCheckOfOneValidTokenSentManyTimesAtOnce() throws Exception {
+        String token = fixtures.keyWithRole(Scope.account(Fixtures.unique("acct")), "_pipeline_viewer");
+        String client = Fixtures.unique("busy");
+        try (Grpc grpc = Grpc.toTestService()) {
+            List<CompletableFuture<String>> answers = new ArrayList<>();
+            for (int i = 0; i < 3 * MAX_FAILURES; i++) {
+                answers.add(validateAsync(grpc, client, token));
+            }
+            assertEquals(Map.of("VALID", 3L * MAX_FAILURES), outcomes(answers),
+                    "concurrency alone never spends the failure budget");
+        }
+    }
+
+    private static CompletableFuture<String> validateAsync(Grpc grpc, String client, String token) {
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        KeyValidatorGrpc.newStub(grpc.channel()).withInterceptors(ClientAddress.forwarding(client))
+                .withDeadlineAfter(20, TimeUnit.SECONDS)
+                .validateToken(ValidateTokenRequest.newBuilder().setToken(token).build(), new StreamObserver<>() {
+                    @Override
+                    public void onNext(ValidateTokenResponse response) {
+                        answer.complete(response.getValid() ? "VALID" : "DENIED");
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        answer.complete(Status.fromThrowable(t).getCode().name());
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        return answer;
+    }
+
+    private static Map<String, Long> outcomes(List<CompletableFuture<String>> answers) throws Exception {
+        Map<String, Long> outcomes = new TreeMap<>();
+        for (CompletableFuture<String> answer : answers) {
+            outcomes.merge(answer.get(30, TimeUnit.SECONDS), 1L, Long::sum);
+        }
+        return outcomes;
     }
 }

@@ -86,11 +86,8 @@ public class TunnelRegistryGrpcService extends TunnelRegistryGrpc.TunnelRegistry
 
     @Override
     public void acquireLease(AcquireLeaseRequest request, StreamObserver<AcquireLeaseResponse> response) {
-        String gatewayId;
-        try {
-            gatewayId = CallerContext.actingGateway(request.getGatewayId());
-        } catch (RuntimeException e) {
-            response.onError(e);
+        String gatewayId = actingGateway(request.getGatewayId(), response);
+        if (gatewayId == null) {
             return;
         }
         GrpcCalls.respondLater(response, "AcquireLease", leases.acquireBatched(new AcquireCommand(
@@ -102,11 +99,8 @@ public class TunnelRegistryGrpcService extends TunnelRegistryGrpc.TunnelRegistry
 
     @Override
     public void renewLease(RenewLeaseRequest request, StreamObserver<RenewLeaseResponse> response) {
-        String gatewayId;
-        try {
-            gatewayId = CallerContext.actingGateway(request.getGatewayId());
-        } catch (RuntimeException e) {
-            response.onError(e);
+        String gatewayId = actingGateway(request.getGatewayId(), response);
+        if (gatewayId == null) {
             return;
         }
         GrpcCalls.respondLater(response, "RenewLease", workers.call("RenewLease", () -> {
@@ -124,11 +118,8 @@ public class TunnelRegistryGrpcService extends TunnelRegistryGrpc.TunnelRegistry
 
     @Override
     public void releaseLease(ReleaseLeaseRequest request, StreamObserver<ReleaseLeaseResponse> response) {
-        String gatewayId;
-        try {
-            gatewayId = CallerContext.actingGateway(request.getGatewayId());
-        } catch (RuntimeException e) {
-            response.onError(e);
+        String gatewayId = actingGateway(request.getGatewayId(), response);
+        if (gatewayId == null) {
             return;
         }
         GrpcCalls.respondLater(response, "ReleaseLease", leases.releaseBatched(new ReleaseCommand(
@@ -177,5 +168,15 @@ public class TunnelRegistryGrpcService extends TunnelRegistryGrpc.TunnelRegistry
                     answer.addTunnels(ProtoMapping.tunnel(t)));
             return answer.build();
         });
+    }
+
+    /** The caller's own gateway id if the request names it; else the refusal is sent and null returned. */
+    private static String actingGateway(String requested, StreamObserver<?> response) {
+        try {
+            return CallerContext.actingGateway(requested);
+        } catch (RuntimeException e) {
+            response.onError(e);
+            return null;
+        }
     }
 }
