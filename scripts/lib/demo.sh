@@ -34,7 +34,7 @@ eval "$(resolve_env "$RUN" "$ACCOUNT" "demo-$stamp" demo_git)"
 echo "  HARNESS_HTTP_PROXY=${HARNESS_HTTP_PROXY%%:*}://build:<credential>@${HARNESS_HTTP_PROXY##*@}  (routes: $SC_ROUTES)"
 
 echo "-- an outsider with the same client, no certificate and a made-up API key gets nothing:"
-(SC_API_KEY=not-a-key SC_CA=$RUN/pki/ca.pem node scripts/grpc/resolve-build-network.mjs 127.0.0.1:9083 "$ACCOUNT" \
+(SC_API_KEY=not-a-key SC_CA=$RUN/pki/ca.pem node scripts/grpc/resolve-build-network.mjs localhost:9083 "$ACCOUNT" \
   "demo-$stamp" 3600 demo_git 2>&1 || true) | sed 's/^/  /'
 
 echo "-- the build: curl -x \$HARNESS_HTTP_PROXY http://127.0.0.1:$DEMO_PORT/"

@@ -100,5 +100,5 @@ resolve_env() {
     (cd scripts/grpc && npm ci --silent --no-audit --no-fund)
   fi
   SC_IDENTITY_DIR=$(pki_identity "$run/pki" runner demo-runner) \
-    node scripts/grpc/resolve-build-network.mjs 127.0.0.1:9083 "${@:2:2}" 3600 "${@:4}"
+    node scripts/grpc/resolve-build-network.mjs localhost:9083 "${@:2:2}" 3600 "${@:4}"
 }
