@@ -13,10 +13,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Every gRPC call this service makes through a Quarkus {@code @GrpcClient} carries its own OIDC client-credentials
- * token ({@code quarkus.oidc-client.*}: client id and secret of its Keycloak client) when
- * {@code quarkus.oidc-client.client-enabled=true}; the callees check it when their
- * OIDC provider is configured ({@link io.secureconnect.common.identity.CallerAuthInterceptor}).
- * Off (the default of common), calls go out as before.
+ * token ({@code quarkus.oidc-client.*}: client id and secret of its Keycloak client, mapped from
+ * {@link ServiceTokenSettings}) when {@code quarkus.oidc-client.client-enabled=true}. A callee reads it when the call
+ * brings no client certificate and its OIDC provider is configured
+ * ({@link io.secureconnect.common.identity.CallerAuthInterceptor}). Off (the default), calls carry only the
+ * certificate. When on, a call for which no token can be had fails UNAVAILABLE (fail closed).
  */
 @ApplicationScoped
 @GlobalInterceptor

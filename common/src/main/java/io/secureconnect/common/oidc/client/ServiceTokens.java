@@ -5,14 +5,13 @@ import io.quarkus.oidc.client.Tokens;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.time.Instant;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * This service's own OIDC access token (client credentials grant of {@code quarkus.oidc-client.*}), shared by every
- * gRPC call and fetched again only when it is within {@code secureconnect.oidc.client.refresh-before} of expiring.
+ * This service's own OIDC access token (client credentials grant of {@code quarkus.oidc-client.*}, which each service
+ * maps from {@link ServiceTokenSettings}), shared by every gRPC call and fetched again only when it is within
+ * {@code secureconnect.service-token.refresh-before} of expiring.
  * Concurrent callers that find it stale share one request to the provider. The token is never logged.
  */
 @ApplicationScoped
@@ -23,8 +22,8 @@ public class ServiceTokens {
     @Inject
     OidcClient client;
 
-    @ConfigProperty(name = "secureconnect.oidc.client.refresh-before", defaultValue = "30s")
-    Duration refreshBefore;
+    @Inject
+    ServiceTokenSettings settings;
 
     private Tokens current;
     private Uni<Tokens> inFlight;
@@ -63,6 +62,7 @@ public class ServiceTokens {
             return false;
         }
         Long expiresAt = tokens.getAccessTokenExpiresAt();
-        return expiresAt == null || Instant.ofEpochSecond(expiresAt).minus(refreshBefore).isAfter(Instant.now());
+        return expiresAt == null
+                || Instant.ofEpochSecond(expiresAt).minus(settings.refreshBefore()).isAfter(Instant.now());
     }
 }
