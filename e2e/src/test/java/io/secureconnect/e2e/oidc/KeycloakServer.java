@@ -113,6 +113,22 @@ public final class KeycloakServer {
         throw new IllegalArgumentException("the realm has no client " + clientId);
     }
 
+    /** The value of a hard-coded claim the realm file puts into {@code clientId}'s tokens (e.g. its gateway_id). */
+    public String hardcodedClaim(String clientId, String claim) {
+        for (JsonNode client : realm.path("clients")) {
+            if (!clientId.equals(client.path("clientId").asText())) {
+                continue;
+            }
+            for (JsonNode mapper : client.path("protocolMappers")) {
+                if ("oidc-hardcoded-claim-mapper".equals(mapper.path("protocolMapper").asText())
+                        && claim.equals(mapper.path("config").path("claim.name").asText())) {
+                    return mapper.path("config").path("claim.value").asText();
+                }
+            }
+        }
+        throw new IllegalArgumentException("the realm gives " + clientId + " no hard-coded claim " + claim);
+    }
+
     /** A fresh access token of {@code clientId} by the client credentials grant. */
     public String clientCredentialsToken(String clientId) {
         String form = "grant_type=client_credentials&client_id=" + encode(clientId) + "&client_secret="

@@ -9,14 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.e2e.fixture.ManagedProcess;
-import io.secureconnect.e2e.fixture.Shell;
 import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
@@ -27,23 +25,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Passwordless identity against the real Keycloak: key-validator (the packaged application, its own fresh database)
- * trusts the realm of deploy/keycloak; the automation client gets a token by client credentials and manages API keys
- * of its account with it; another account's token, a tampered token and no token are refused; and gRPC, with
- * {@code secureconnect.grpc.auth.required=true}, lets only a caller with a client-credentials token of an allowed
- * client (the gateway) through.
+ * Passwordless identity against the real Keycloak: key-validator (the packaged application, its own fresh database,
+ * configured as deploy/keycloak/README.md says: {@link OidcCloud}) trusts the realm of deploy/keycloak; the
+ * automation client gets a token by client credentials and manages API keys of its account with it; another
+ * account's token, a tampered token and no token are refused; and its gRPC port (TLS, here without a client
+ * certificate) lets only a caller whose client-credentials token names an identity it admits (the gateway) through.
  */
 class OidcEndToEndIT {
 
@@ -52,43 +46,25 @@ class OidcEndToEndIT {
     private static final String ACCOUNT = "default";
 
     private static KeycloakServer keycloak;
+    private static OidcCloud cloud;
     private static ManagedProcess keyValidator;
-    private static String database;
     private static int port;
     private static ManagedChannel channel;
 
     @BeforeAll
     static void start() {
         keycloak = KeycloakServer.shared();
-        port = KeycloakServer.freePort();
-        database = "sc_e2e_oidc_kv_" + UUID.randomUUID().toString().substring(0, 8);
-        Shell.ok("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", "create database " + database);
-        Path jar = Path.of("..", "key-validator", "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().normalize();
-        keyValidator = ManagedProcess.start("key-validator-oidc", List.of("java", "-jar", jar.toString()), Map.of(
-                "QUARKUS_HTTP_HOST", "127.0.0.1",
-                "QUARKUS_HTTP_PORT", String.valueOf(port),
-                "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/" + database,
-                "SECURECONNECT_KEYS_PEPPER", UUID.randomUUID() + "-" + UUID.randomUUID(),
-                "SECURECONNECT_KEYS_BOOTSTRAP_ENABLED", "false",
-                "QUARKUS_OIDC_TENANT_ENABLED", "true",
-                "QUARKUS_OIDC_AUTH_SERVER_URL", keycloak.realmUrl(),
-                "SECURECONNECT_GRPC_AUTH_REQUIRED", "true"),
-                Path.of("target", "e2e-oidc", "logs").toAbsolutePath());
-        keyValidator.awaitHttpOk("http://127.0.0.1:" + port + "/q/health/ready", Duration.ofSeconds(90));
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        cloud = new OidcCloud(keycloak, "e2e-oidc");
+        keyValidator = cloud.startKeyValidator().awaitHttpOk(OidcCloud.health(cloud.keyValidatorPort),
+                OidcCloud.START);
+        port = cloud.keyValidatorPort;
+        channel = cloud.tlsChannel(cloud.keyValidatorGrpcPort);
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        if (keyValidator != null) {
-            keyValidator.close();
-        }
-        if (database != null) {
-            Shell.quietly("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc",
-                    "drop database if exists " + database + " with (force)");
+    static void stop() {
+        if (cloud != null) {
+            cloud.close();
         }
     }
 
@@ -109,7 +85,7 @@ class OidcEndToEndIT {
         assertEquals(200, listed.status());
         assertTrue(listed.body().path("content").toString().contains("made_by_automation"));
 
-        // The gateway's client-credentials token lets it validate that API key over gRPC.
+        // The gateway client's token (gateway/<its gateway_id>) lets it validate that API key over gRPC.
         ValidateTokenResponse validation = keys(keycloak.clientCredentialsToken("gateway")).validateToken(
                 ValidateTokenRequest.newBuilder().setToken(apiToken).build());
         assertTrue(validation.getValid(), validation.toString());

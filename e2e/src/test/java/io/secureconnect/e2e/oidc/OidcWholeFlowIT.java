@@ -8,189 +8,124 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Timestamp;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.e2e.fixture.ManagedProcess;
-import io.secureconnect.e2e.fixture.Shell;
 import io.secureconnect.proto.connectorpolicy.v1.ConnectorPolicyGrpc;
 import io.secureconnect.proto.connectorpolicy.v1.ConnectorRef;
 import io.secureconnect.proto.connectorpolicy.v1.ConnectorRoute;
 import io.secureconnect.proto.connectorpolicy.v1.ResolveBuildNetworkRequest;
 import io.secureconnect.proto.connectorpolicy.v1.ResolveBuildNetworkResponse;
 import io.secureconnect.proto.connectorpolicy.v1.Route;
-import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseRequest;
-import io.secureconnect.proto.tunnelregistry.v1.Gateway;
+import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
+import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
+import io.secureconnect.proto.tunnelregistry.v1.FindTunnelsRequest;
 import io.secureconnect.proto.tunnelregistry.v1.HeartbeatGatewayRequest;
-import io.secureconnect.proto.tunnelregistry.v1.Lease;
-import io.secureconnect.proto.tunnelregistry.v1.RegisterGatewayRequest;
-import io.secureconnect.proto.tunnelregistry.v1.RenewLeaseRequest;
 import io.secureconnect.proto.tunnelregistry.v1.TunnelRegistryGrpc;
+import io.secureconnect.proto.tunnelregistry.v1.TunnelStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole flow of issue 7 with real Keycloak tokens (client credentials) against the packaged key-validator,
- * tunnel-registry and connector-policy, all with OIDC on and gRPC callers required to bring a token (registry and
- * policy carry their own client-credentials tokens on their calls): the automation client creates an API key, a
- * Git connector and turns Secure Connect on; the gateway client connects the account's tunnel (RegisterGateway +
- * AcquireLease, no data plane); the runner client resolves the build network. The same calls with another
- * account's token or without a token are refused.
+ * The whole flow with real Keycloak tokens, every process configured exactly as deploy/keycloak/README.md says
+ * ({@link OidcCloud}): key-validator, tunnel-registry and connector-policy with OIDC on, and tunnel-registry,
+ * connector-policy and the real gateway carrying their own client-credentials tokens. The automation client creates
+ * an API key, a Git connector and turns Secure Connect on; the real agent connects through the real gateway; a
+ * runner, with no certificate and only its Keycloak token over TLS, resolves the build network. Another account's
+ * token, a token without the permission and no token are refused; each service client's token names its identity.
  */
 class OidcWholeFlowIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final Duration START = Duration.ofSeconds(120);
     private static final String ACCOUNT = "default";
-    private static final int TUNNEL_PORT = 30005;
-    private static final String GATEWAY_ID = "gateway-oidc-e2e";
     private static final String CONNECTOR = "oidc_git_repo";
-    private static final Path LOGS = Path.of("target", "e2e-oidc-flow", "logs").toAbsolutePath();
+    private static final Duration AGENT_CONNECT = Duration.ofSeconds(60);
 
     private static KeycloakServer keycloak;
-    private static final List<ManagedProcess> processes = new ArrayList<>();
-    private static final List<String> databases = new ArrayList<>();
-    private static final List<ManagedChannel> channels = new ArrayList<>();
-    private static final ScheduledExecutorService keeper = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "oidc-e2e-gateway-keeper");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private static int keyValidatorPort;
-    private static int registryPort;
-    private static int registryGrpcPort;
-    private static int policyPort;
+    private static OidcCloud cloud;
+    private static OidcCloud.Gateway gateway;
+    /** A second gateway, set up as the README says for a gateway with a client of its own, unknown to Keycloak. */
+    private static OidcCloud.Gateway refused;
 
     @BeforeAll
     static void start() {
         keycloak = KeycloakServer.shared();
-        keyValidatorPort = KeycloakServer.freePort();
-        registryPort = KeycloakServer.freePort();
-        registryGrpcPort = KeycloakServer.freePort();
-        policyPort = KeycloakServer.freePort();
-        Path pki = LOGS.getParent().resolve("pki");
-        Shell.ok("bash", "-c", "source " + Path.of("..", "scripts", "lib", "pki.sh").toAbsolutePath().normalize()
-                + " && pki_ensure " + pki);
-
-        ManagedProcess keyValidator = service("key-validator", keyValidatorPort, Map.of(
-                "SECURECONNECT_KEYS_PEPPER", UUID.randomUUID() + "-" + UUID.randomUUID(),
-                "SECURECONNECT_KEYS_BOOTSTRAP_ENABLED", "false"));
-        keyValidator.awaitHttpOk(health(keyValidatorPort), START);
-
-        Map<String, String> grpcClients = Map.of(
-                "QUARKUS_GRPC_CLIENTS_KEYVALIDATOR_HOST", "127.0.0.1",
-                "QUARKUS_GRPC_CLIENTS_KEYVALIDATOR_PORT", String.valueOf(keyValidatorPort),
-                "QUARKUS_GRPC_CLIENTS_REGISTRY_HOST", "127.0.0.1",
-                "QUARKUS_GRPC_CLIENTS_REGISTRY_PORT", String.valueOf(registryGrpcPort));
-        Map<String, String> registryEnv = with(with(grpcClients), caller("tunnel-registry"));
-        registryEnv.put("QUARKUS_GRPC_SERVER_HOST", "127.0.0.1");
-        registryEnv.put("QUARKUS_GRPC_SERVER_PORT", String.valueOf(registryGrpcPort));
-        ManagedProcess registry = service("tunnel-registry", registryPort, registryEnv);
-        Map<String, String> policyEnv = with(with(grpcClients), caller("connector-policy"));
-        policyEnv.put("SECURECONNECT_POLICY_CREDENTIAL_SIGNING_KEY_FILE", pki.resolve("credential-signing.pem").toString());
-        ManagedProcess policy = service("connector-policy", policyPort, policyEnv);
-        registry.awaitHttpOk(health(registryPort), START);
-        policy.awaitHttpOk(health(policyPort), START);
+        cloud = new OidcCloud(keycloak, "e2e-oidc-flow");
+        cloud.startKeyValidator().awaitHttpOk(OidcCloud.health(cloud.keyValidatorPort), OidcCloud.START);
+        ManagedProcess registry = cloud.startRegistry();
+        ManagedProcess policy = cloud.startPolicy();
+        registry.awaitHttpOk(OidcCloud.health(cloud.registryPort), OidcCloud.START);
+        policy.awaitHttpOk(OidcCloud.health(cloud.policyPort), OidcCloud.START);
+        // The realm's gateway client names this gateway (its token's gateway_id claim).
+        gateway = cloud.startGateway(keycloak.hardcodedClaim("gateway", "gateway_id"), "gateway",
+                keycloak.clientSecret("gateway"));
+        refused = cloud.startGateway("gateway-oidc-no-client", "no-such-gateway-client",
+                keycloak.clientSecret("gateway"));
+        gateway.process.awaitHttpOk(OidcCloud.health(gateway.httpPort), OidcCloud.START);
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
-        keeper.shutdownNow();
-        for (ManagedChannel channel : channels) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            processes.get(i).close();
-        }
-        for (String database : databases) {
-            Shell.quietly("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc",
-                    "drop database if exists " + database + " with (force)");
+    static void stop() {
+        if (cloud != null) {
+            cloud.close();
         }
     }
 
     @Test
-    void anAutomationClientSetsUpSecureConnectAndARunnerResolvesTheBuildNetworkWithKeycloakTokens() {
+    void automationSetsUpSecureConnectTheAgentConnectsThroughTheGatewayAndARunnerResolvesWithItsToken() {
         String automation = keycloak.clientCredentialsToken("automation");
-
-        Answer key = call(keyValidatorPort, "POST", "/api/v1/apikeys?accountIdentifier=" + ACCOUNT, automation,
-                "{\"identifier\":\"flow_agent_key\",\"name\":\"agent key made with an OIDC token\","
-                        + "\"apiKeyType\":\"SERVICE_ACCOUNT\",\"parentIdentifier\":\"flow_agent\"}");
-        assertEquals(201, key.status(), key.body().toString());
-        Answer token = call(keyValidatorPort, "POST", "/api/v1/apikeys/flow_agent_key/tokens?accountIdentifier="
-                + ACCOUNT, automation, "{\"identifier\":\"t1\",\"name\":\"t1\"}");
-        assertEquals(201, token.status(), token.body().toString());
-        assertTrue(token.body().path("token").asText().startsWith("sat." + ACCOUNT + "."), token.status() + "");
-
-        Answer connector = call(policyPort, "POST", "/api/v1/connectors?accountIdentifier=" + ACCOUNT, automation,
+        String agentKey = createAgentKey(automation, "flow_agent_key");
+        Answer connector = call(cloud.policyPort, "POST", "/api/v1/connectors?accountIdentifier=" + ACCOUNT, automation,
                 connectorJson(CONNECTOR));
         assertEquals(201, connector.status(), connector.body().toString());
-        Answer secureConnect = call(policyPort, "PUT", "/api/v1/connectors/" + CONNECTOR
+        Answer secureConnect = call(cloud.policyPort, "PUT", "/api/v1/connectors/" + CONNECTOR
                 + "/secure-connect?accountIdentifier=" + ACCOUNT, automation, secureConnectJson());
         assertEquals(200, secureConnect.status(), secureConnect.body().toString());
 
-        Lease lease = connectTunnel();
-        assertEquals(TUNNEL_PORT, lease.getPort());
+        // The real gateway validates the agent's key at key-validator and leases the port at tunnel-registry, over
+        // TLS with its certificate and its own client-credentials token.
+        ManagedProcess agent = cloud.startAgent("agent-oidc-flow", gateway, agentKey);
+        agent.awaitLog("connected: port " + gateway.tunnelPort, AGENT_CONNECT);
+        Answer gateways = call(cloud.registryPort, "GET", "/api/v1/gateways", automation, null);
+        assertEquals(200, gateways.status(), gateways.body().toString());
+        assertTrue(gateways.body().toString().contains(gateway.id), gateways.body().toString());
 
         ResolveBuildNetworkResponse network = policy(keycloak.clientCredentialsToken("runner"))
                 .resolveBuildNetwork(resolveRequest("oidc-build-1"));
-        assertEquals(TUNNEL_PORT, network.getTunnelPort(), network.toString());
-        assertTrue(network.getHarnessHttpProxy().contains(":" + TUNNEL_PORT), "the proxy names port " + TUNNEL_PORT);
+        assertEquals(gateway.tunnelPort, network.getTunnelPort(), network.toString());
+        assertTrue(network.getHarnessHttpProxy().contains("@localhost:" + gateway.tunnelPort),
+                network.getHarnessHttpProxy().replaceAll("//[^@]*@", "//<credential>@"));
         assertEquals(1, network.getRoutesCount(), network.toString());
         ConnectorRoute route = network.getRoutes(0);
         assertEquals(CONNECTOR, route.getConnector().getIdentifier());
-        assertEquals(Route.ROUTE_TUNNEL, route.getRoute());
+        assertEquals(Route.ROUTE_TUNNEL, route.getRoute(), "the tunnel the real gateway leased serves the build");
         assertTrue(network.getHarnessGitProxy(), "a Git connector through the tunnel sets HARNESS_GIT_PROXY");
 
-        String logs = logs();
+        String logs = cloud.logs();
         assertFalse(logs.contains(automation.substring(automation.lastIndexOf('.') + 1)), "no OIDC token is logged");
+        assertFalse(logs.contains(agentKey), "no API key is logged");
+        assertFalse(logs.contains(keycloak.clientSecret("gateway")), "no client secret is logged");
     }
 
     @Test
-    void refusesTheSameRestCallsWithAnotherAccountsTokenWith403() {
-        String other = keycloak.clientCredentialsToken("automation-other");
-        assertRefused(403, "WRONG_ACCOUNT", call(keyValidatorPort, "POST", "/api/v1/apikeys?accountIdentifier="
-                + ACCOUNT, other, "{\"identifier\":\"other_made\",\"name\":\"x\",\"apiKeyType\":\"SERVICE_ACCOUNT\","
-                + "\"parentIdentifier\":\"other_sa\"}"));
-        assertRefused(403, "WRONG_ACCOUNT", call(policyPort, "POST", "/api/v1/connectors?accountIdentifier=" + ACCOUNT,
-                other, connectorJson("other_made")));
-        assertRefused(403, "WRONG_ACCOUNT", call(policyPort, "PUT", "/api/v1/connectors/" + CONNECTOR
-                + "/secure-connect?accountIdentifier=" + ACCOUNT, other, secureConnectJson()));
-        assertEquals(404, call(policyPort, "GET", "/api/v1/connectors/other_made?accountIdentifier=" + ACCOUNT,
-                keycloak.clientCredentialsToken("automation"), null).status(), "the refused create changed nothing");
-    }
-
-    @Test
-    void refusesTheSameRestCallsWithoutATokenWith401() {
-        assertRefused(401, "UNAUTHENTICATED", call(keyValidatorPort, "POST", "/api/v1/apikeys?accountIdentifier="
-                + ACCOUNT, null, "{\"identifier\":\"anon_made\",\"name\":\"x\",\"apiKeyType\":\"SERVICE_ACCOUNT\","
-                + "\"parentIdentifier\":\"anon_sa\"}"));
-        assertRefused(401, "UNAUTHENTICATED", call(policyPort, "POST", "/api/v1/connectors?accountIdentifier="
-                + ACCOUNT, null, connectorJson("anon_made")));
-        assertRefused(401, "UNAUTHENTICATED", call(policyPort, "PUT", "/api/v1/connectors/" + CONNECTOR
-                + "/secure-connect?accountIdentifier=" + ACCOUNT, null, secureConnectJson()));
+    void refusesResolveBuildNetworkWithAnotherAccountsTokenAsWrongAccount() {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> policy(keycloak.clientCredentialsToken("automation-other"))
+                        .resolveBuildNetwork(resolveRequest("oidc-build-other-account")));
+        assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
+        assertEquals("WRONG_ACCOUNT", GrpcFailure.reason(e).orElseThrow());
     }
 
     @Test
@@ -202,42 +137,111 @@ class OidcWholeFlowIT {
     }
 
     @Test
-    void refusesResolveBuildNetworkWithATokenWithoutTheRunnerRoleAsPermissionDenied() {
+    void refusesResolveBuildNetworkWithAnAccountTokenWithoutCorePipelineExecute() {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                 () -> policy(keycloak.clientCredentialsToken("automation"))
                         .resolveBuildNetwork(resolveRequest("oidc-build-automation")));
         assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
-        assertEquals("METHOD_NOT_ALLOWED", GrpcFailure.reason(e).orElseThrow());
+        assertEquals("MISSING_PERMISSION", GrpcFailure.reason(e).orElseThrow());
     }
 
-    /** Plays the gateway with the gateway client's token: registers it, heartbeats it, leases the port, renews it. */
-    private static Lease connectTunnel() {
-        TunnelRegistryGrpc.TunnelRegistryBlockingStub registry = TunnelRegistryGrpc.newBlockingStub(channel(registryGrpcPort))
-                .withInterceptors(bearer(keycloak.clientCredentialsToken("gateway")));
-        registry.withDeadlineAfter(20, TimeUnit.SECONDS).registerGateway(RegisterGatewayRequest.newBuilder()
-                .setGateway(Gateway.newBuilder().setGatewayId(GATEWAY_ID).setAgentEndpoint("127.0.0.1:8443")
-                        .setProxyHost("127.0.0.1").setVersion("e2e")).build());
-        Lease lease = registry.withDeadlineAfter(20, TimeUnit.SECONDS).acquireLease(AcquireLeaseRequest.newBuilder()
-                .setAccountId(ACCOUNT).setPort(TUNNEL_PORT).setApiKeyId("flow_agent_key").setGatewayId(GATEWAY_ID)
-                .setAgentId("e2e-agent").setAgentHost("e2e-host").setAgentVersion("e2e").build()).getLease();
-        keeper.scheduleAtFixedRate(() -> {
-            try {
-                registry.withDeadlineAfter(5, TimeUnit.SECONDS).heartbeatGateway(
-                        HeartbeatGatewayRequest.newBuilder().setGatewayId(GATEWAY_ID).build());
-                registry.withDeadlineAfter(5, TimeUnit.SECONDS).renewLease(RenewLeaseRequest.newBuilder()
-                        .setAccountId(ACCOUNT).setPort(lease.getPort()).setEpoch(lease.getEpoch())
-                        .setGatewayId(GATEWAY_ID).build());
-            } catch (RuntimeException e) {
-                System.err.println("gateway keep-alive failed: " + Status.fromThrowable(e));
-            }
-        }, 5, 5, TimeUnit.SECONDS);
-        return lease;
+    @Test
+    void eachServiceClientsTokenIsTheIdentityItsRolesNameAtTheServicesItCalls() {
+        // tunnel-registry's token at key-validator: service/tunnel-registry may validate (this key is unknown).
+        assertFalse(KeyValidatorGrpc.newBlockingStub(cloud.tlsChannel(cloud.keyValidatorGrpcPort))
+                .withInterceptors(OidcCloud.bearer(keycloak.clientCredentialsToken("tunnel-registry")))
+                .withDeadlineAfter(20, TimeUnit.SECONDS)
+                .validateToken(ValidateTokenRequest.newBuilder().setToken("pat.default.unknown.x").build()).getValid());
+        // connector-policy's token at tunnel-registry: service/connector-policy may find tunnels.
+        TunnelRegistryGrpc.newBlockingStub(cloud.tlsChannel(cloud.registryGrpcPort))
+                .withInterceptors(OidcCloud.bearer(keycloak.clientCredentialsToken("connector-policy")))
+                .withDeadlineAfter(20, TimeUnit.SECONDS)
+                .findTunnels(FindTunnelsRequest.newBuilder().setAccountId("oidc_nobody").build());
+        // The gateway client's token is the gateway its gateway_id claim names, and only that gateway.
+        TunnelRegistryGrpc.TunnelRegistryBlockingStub asGateway = TunnelRegistryGrpc.newBlockingStub(
+                cloud.tlsChannel(cloud.registryGrpcPort))
+                .withInterceptors(OidcCloud.bearer(keycloak.clientCredentialsToken("gateway")));
+        assertTrue(asGateway.withDeadlineAfter(20, TimeUnit.SECONDS).heartbeatGateway(
+                HeartbeatGatewayRequest.newBuilder().setGatewayId(gateway.id).build()).hasExpiresAt());
+        StatusRuntimeException mismatch = assertThrows(StatusRuntimeException.class, () -> asGateway
+                .withDeadlineAfter(20, TimeUnit.SECONDS)
+                .heartbeatGateway(HeartbeatGatewayRequest.newBuilder().setGatewayId("another-gateway").build()));
+        assertEquals(Status.Code.PERMISSION_DENIED, mismatch.getStatus().getCode());
+        assertEquals("GATEWAY_MISMATCH", GrpcFailure.reason(mismatch).orElseThrow());
+        // The runner's token is no service: it may not find tunnels.
+        StatusRuntimeException runner = assertThrows(StatusRuntimeException.class, () -> TunnelRegistryGrpc
+                .newBlockingStub(cloud.tlsChannel(cloud.registryGrpcPort))
+                .withInterceptors(OidcCloud.bearer(keycloak.clientCredentialsToken("runner")))
+                .withDeadlineAfter(20, TimeUnit.SECONDS)
+                .findTunnels(FindTunnelsRequest.newBuilder().setAccountId(ACCOUNT).build()));
+        assertEquals(Status.Code.UNAUTHENTICATED, runner.getStatus().getCode(),
+                "the runner's token is not for tunnel-registry's audience: " + runner.getStatus());
+        assertEquals("TOKEN_REFUSED", GrpcFailure.reason(runner).orElseThrow());
     }
 
+    @Test
+    void aGatewayThatKeycloakGivesNoTokenFailsClosed() {
+        // The documented settings really reach the gateway: a client Keycloak does not know gets no token, and then
+        // no call goes out, although the gateway's certificate alone would be admitted.
+        refused.process.awaitLog("could not get an OIDC access token by client credentials", OidcCloud.START);
+        refused.process.awaitLog("cannot register with tunnel-registry gateway=gateway-oidc-no-client "
+                + "status=UNAVAILABLE", OidcCloud.START);
+        assertFalse(refused.process.logText().contains(keycloak.clientSecret("gateway")), "the secret is not logged");
+    }
+
+    @Test
+    void refusesTheSameRestCallsWithAnotherAccountsTokenWith403() {
+        String other = keycloak.clientCredentialsToken("automation-other");
+        assertRefused(403, "WRONG_ACCOUNT", call(cloud.keyValidatorPort, "POST", "/api/v1/apikeys?accountIdentifier="
+                + ACCOUNT, other, "{\"identifier\":\"other_made\",\"name\":\"x\",\"apiKeyType\":\"SERVICE_ACCOUNT\","
+                + "\"parentIdentifier\":\"other_sa\"}"));
+        assertRefused(403, "WRONG_ACCOUNT", call(cloud.policyPort, "POST", "/api/v1/connectors?accountIdentifier="
+                + ACCOUNT, other, connectorJson("other_made")));
+        assertEquals(404, call(cloud.policyPort, "GET", "/api/v1/connectors/other_made?accountIdentifier=" + ACCOUNT,
+                keycloak.clientCredentialsToken("automation"), null).status(), "the refused create changed nothing");
+    }
+
+    @Test
+    void refusesTheSameRestCallsWithoutATokenWith401() {
+        assertRefused(401, "UNAUTHENTICATED", call(cloud.keyValidatorPort, "POST", "/api/v1/apikeys?accountIdentifier="
+                + ACCOUNT, null, "{\"identifier\":\"anon_made\",\"name\":\"x\",\"apiKeyType\":\"SERVICE_ACCOUNT\","
+                + "\"parentIdentifier\":\"anon_sa\"}"));
+        assertRefused(401, "UNAUTHENTICATED", call(cloud.policyPort, "POST", "/api/v1/connectors?accountIdentifier="
+                + ACCOUNT, null, connectorJson("anon_made")));
+    }
+
+    @Test
+    void theProcessesGetEverySettingTheReadmeShowsAndNoOther() {
+        // OidcCloud refuses a name the README does not show; here: none the README shows goes unused.
+        assertEquals(cloud.readme().settings().keySet(), cloud.documentedNamesUsed(),
+                "deploy/keycloak/README.md 'Turning it on' and the settings of this test's processes");
+    }
+
+    /** An API key of the account for the agent: core_pipeline_view on every resource, as the gateway demands. */
+    private static String createAgentKey(String automation, String identifier) {
+        String parent = identifier + "_sa";
+        Answer key = call(cloud.keyValidatorPort, "POST", "/api/v1/apikeys?accountIdentifier=" + ACCOUNT, automation,
+                "{\"identifier\":\"" + identifier + "\",\"name\":\"" + identifier + "\",\"apiKeyType\":"
+                        + "\"SERVICE_ACCOUNT\",\"parentIdentifier\":\"" + parent + "\"}");
+        assertEquals(201, key.status(), key.body().toString());
+        Answer binding = call(cloud.keyValidatorPort, "POST", "/api/v1/role-bindings?accountIdentifier=" + ACCOUNT,
+                automation, "{\"identifier\":\"" + parent + "_view\",\"roleIdentifier\":\"_pipeline_viewer\","
+                        + "\"principal\":{\"type\":\"SERVICE_ACCOUNT\",\"identifier\":\"" + parent + "\"},"
+                        + "\"resourceGroup\":{\"includeAllResources\":true}}");
+        assertEquals(201, binding.status(), binding.body().toString());
+        Answer token = call(cloud.keyValidatorPort, "POST", "/api/v1/apikeys/" + identifier
+                + "/tokens?accountIdentifier=" + ACCOUNT, automation, "{\"identifier\":\"t1\",\"name\":\"t1\"}");
+        assertEquals(201, token.status(), token.body().toString());
+        String apiKey = token.body().path("token").asText();
+        assertTrue(apiKey.startsWith("sat." + ACCOUNT + "."), "an API key of account " + ACCOUNT);
+        return apiKey;
+    }
+
+    /** connector-policy over TLS, trusting the CA, without a client certificate: the caller is its token. */
     private static ConnectorPolicyGrpc.ConnectorPolicyBlockingStub policy(String token) {
-        ConnectorPolicyGrpc.ConnectorPolicyBlockingStub stub = ConnectorPolicyGrpc.newBlockingStub(channel(policyPort))
-                .withDeadlineAfter(20, TimeUnit.SECONDS);
-        return token == null ? stub : stub.withInterceptors(bearer(token));
+        ConnectorPolicyGrpc.ConnectorPolicyBlockingStub stub = ConnectorPolicyGrpc.newBlockingStub(
+                cloud.tlsChannel(cloud.policyGrpcPort)).withDeadlineAfter(20, TimeUnit.SECONDS);
+        return token == null ? stub : stub.withInterceptors(OidcCloud.bearer(token));
     }
 
     private static ResolveBuildNetworkRequest resolveRequest(String build) {
@@ -246,76 +250,18 @@ class OidcWholeFlowIT {
                 .addConnectors(ConnectorRef.newBuilder().setIdentifier(CONNECTOR)).build();
     }
 
-    private static io.grpc.ClientInterceptor bearer(String token) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        return MetadataUtils.newAttachHeadersInterceptor(headers);
-    }
-
-    private static synchronized ManagedChannel channel(int port) {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-        channels.add(channel);
-        return channel;
-    }
-
     private static String connectorJson(String identifier) {
         return "{\"identifier\":\"" + identifier + "\",\"name\":\"" + identifier
                 + "\",\"type\":\"Git\",\"spec\":{\"url\":\"https://git.private.example/app.git\"}}";
     }
 
     private static String secureConnectJson() {
-        return "{\"enabled\":true,\"tunnelPort\":" + TUNNEL_PORT + "}";
+        return "{\"enabled\":true,\"tunnelPort\":" + gateway.tunnelPort + "}";
     }
 
     private static void assertRefused(int status, String code, Answer answer) {
         assertEquals(status, answer.status(), answer.body().toString());
         assertEquals(code, answer.body().path("code").asText(), answer.body().toString());
-    }
-
-    /** OIDC on for REST and gRPC callers, and this service's own client credentials for its gRPC calls. */
-    private static Map<String, String> caller(String clientId) {
-        return Map.of(
-                "QUARKUS_OIDC_CLIENT_CLIENT_ENABLED", "true",
-                "QUARKUS_OIDC_CLIENT_AUTH_SERVER_URL", keycloak.realmUrl(),
-                "QUARKUS_OIDC_CLIENT_CLIENT_ID", clientId,
-                "QUARKUS_OIDC_CLIENT_CREDENTIALS_SECRET", keycloak.clientSecret(clientId));
-    }
-
-    private static ManagedProcess service(String name, int port, Map<String, String> extraEnv) {
-        String database = "sc_e2e_oidcflow_" + name.replace('-', '_') + "_" + UUID.randomUUID().toString().substring(0, 8);
-        Shell.ok("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", "create database " + database);
-        databases.add(database);
-        Map<String, String> env = with(extraEnv, Map.of(
-                "QUARKUS_HTTP_HOST", "127.0.0.1",
-                "QUARKUS_HTTP_PORT", String.valueOf(port),
-                "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/" + database,
-                "QUARKUS_OIDC_TENANT_ENABLED", "true",
-                "QUARKUS_OIDC_AUTH_SERVER_URL", keycloak.realmUrl(),
-                "SECURECONNECT_GRPC_AUTH_REQUIRED", "true"));
-        Path jar = Path.of("..", name, "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().normalize();
-        ManagedProcess process = ManagedProcess.start(name + "-oidc-flow", List.of("java", "-jar", jar.toString()),
-                env, LOGS);
-        processes.add(process);
-        return process;
-    }
-
-    private static String logs() {
-        StringBuilder all = new StringBuilder();
-        processes.forEach(p -> all.append(p.logText()));
-        return all.toString();
-    }
-
-    private static String health(int port) {
-        return "http://127.0.0.1:" + port + "/q/health/ready";
-    }
-
-    @SafeVarargs
-    private static Map<String, String> with(Map<String, String>... maps) {
-        Map<String, String> merged = new HashMap<>();
-        for (Map<String, String> map : maps) {
-            merged.putAll(map);
-        }
-        return merged;
     }
 
     private record Answer(int status, JsonNode body) {
