@@ -211,6 +211,8 @@ final class OidcCloud implements AutoCloseable {
                 "QUARKUS_HTTP_PORT", String.valueOf(port),
                 "QUARKUS_GRPC_SERVER_HOST", "127.0.0.1",
                 "QUARKUS_GRPC_SERVER_PORT", String.valueOf(grpcPort),
+                "QUARKUS_MANAGEMENT_HOST", "127.0.0.1",
+                "QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()),
                 "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/" + database));
         env.putAll(identity("service", name));
         env.putAll(documented(Map.of(
