@@ -6,10 +6,12 @@ import io.grpc.netty.NettyServerBuilder;
 import io.secureconnect.testing.TestPki;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.secureconnect.proto.keyvalidator.v1.CoverageKind;
 import io.secureconnect.proto.keyvalidator.v1.DenialReason;
 import io.secureconnect.proto.keyvalidator.v1.KeyType;
 import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
 import io.secureconnect.proto.keyvalidator.v1.Principal;
+import io.secureconnect.proto.keyvalidator.v1.ResourceCoverage;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
 import java.io.IOException;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,8 +35,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Tokens look like real ones, {@code pat.<account>.<keyId>.<secret>}; the secret decides the answer, so each
  * test can make keys for its own account: {@code manage} (core_pipeline_view + core_secureconnect_manage, ABAC
- * All), {@code view} (core_pipeline_view, ABAC All), {@code narrow} (both permissions, ABAC not All),
- * {@code expired}, {@code revoked}; anything else is unknown, and a token not of that shape is malformed.
+ * All), {@code view} (core_pipeline_view, ABAC All), {@code narrow} (both permissions over a group that covers
+ * nothing, e.g. a tag), {@code only_30001_30002} (both permissions over a group naming those ports),
+ * {@code expired}, {@code revoked}; anything else is unknown, and a token not of that shape is malformed. As
+ * key-validator does, a request's resource must be covered (else ABAC_SCOPE_TOO_NARROW) and a request without one
+ * is answered the coverage of its permissions' resource type.
  */
 public class TestKeyValidator implements QuarkusTestResourceLifecycleManager {
 
@@ -46,6 +52,10 @@ public class TestKeyValidator implements QuarkusTestResourceLifecycleManager {
             "manage", Set.of("core_pipeline_view", "core_secureconnect_manage"),
             "view", Set.of("core_pipeline_view"),
             "narrow", Set.of("core_pipeline_view", "core_secureconnect_manage"));
+
+    /** key-validator's catalogue, for the permissions these tests use. */
+    private static final Map<String, String> TYPES = Map.of("core_pipeline_view", "PIPELINE",
+            "core_secureconnect_manage", "SECURE_CONNECT");
 
     private Server server;
 
@@ -107,7 +117,12 @@ public class TestKeyValidator implements QuarkusTestResourceLifecycleManager {
             if (secret.equals("revoked")) {
                 return denied(DenialReason.DENIAL_REASON_REVOKED);
             }
-            Set<String> granted = PERMISSIONS.get(secret);
+            Set<String> only = secret.startsWith("only_")
+                    ? new TreeSet<>(List.of(secret.substring(5).split("_"))) : null;
+            if (secret.equals("narrow")) {
+                only = Set.of();
+            }
+            Set<String> granted = only != null ? PERMISSIONS.get("manage") : PERMISSIONS.get(secret);
             if (granted == null) {
                 return denied(DenialReason.DENIAL_REASON_UNKNOWN);
             }
@@ -120,13 +135,27 @@ public class TestKeyValidator implements QuarkusTestResourceLifecycleManager {
                 return denied(DenialReason.DENIAL_REASON_MISSING_PERMISSION).toBuilder()
                         .addAllMissingPermissions(missing).build();
             }
-            if (request.getRequireAbacAll() && secret.equals("narrow")) {
-                return denied(DenialReason.DENIAL_REASON_ABAC_SCOPE_TOO_NARROW);
+            Principal principal = Principal.newBuilder().setAccountId(account).setApiKeyId(parts[2])
+                    .setTokenId(parts[2] + "-token").setKeyType(KeyType.KEY_TYPE_USER).build();
+            if ((request.getRequireAbacAll() && only != null)
+                    || (request.hasResource() && only != null && !only.contains(request.getResource().getIdentifier()))) {
+                return denied(DenialReason.DENIAL_REASON_ABAC_SCOPE_TOO_NARROW).toBuilder().setPrincipal(principal)
+                        .build();
             }
-            return ValidateTokenResponse.newBuilder().setValid(true)
-                    .setPrincipal(Principal.newBuilder().setAccountId(account).setApiKeyId(parts[2])
-                            .setTokenId(parts[2] + "-token").setKeyType(KeyType.KEY_TYPE_USER))
-                    .addAllGrantedPermissions(granted.stream().sorted().toList()).build();
+            ValidateTokenResponse.Builder answer = ValidateTokenResponse.newBuilder().setValid(true)
+                    .setPrincipal(principal).addAllGrantedPermissions(granted.stream().sorted().toList());
+            Set<String> types = new TreeSet<>();
+            request.getRequiredPermissionsList().forEach(permission -> types.add(TYPES.getOrDefault(permission, "UNKNOWN")));
+            if (!request.hasResource() && types.size() == 1) {
+                ResourceCoverage.Builder coverage = ResourceCoverage.newBuilder().setResourceType(types.iterator().next());
+                if (only == null) {
+                    coverage.setKind(CoverageKind.COVERAGE_KIND_ALL);
+                } else {
+                    coverage.setKind(CoverageKind.COVERAGE_KIND_IDENTIFIERS).addAllIdentifiers(only);
+                }
+                answer.setCoverage(coverage);
+            }
+            return answer.build();
         }
 
         private static ValidateTokenResponse denied(DenialReason reason) {

@@ -41,6 +41,15 @@ public class CurrentCaller {
      * Another account's caller gets 403 without learning whether the object it asked for exists.
      */
     public Caller require(String accountId, String... permissions) {
+        return require(accountId, Target.ownScope(), permissions);
+    }
+
+    /**
+     * The caller, if it may act on {@code accountId} with every permission named, for {@code target}: one resource
+     * its resource groups must cover (else 403 ABAC_SCOPE_TOO_NARROW, whether the resource exists or not), or the
+     * scope of a list, whose covered resources {@link Caller#coverage()} names.
+     */
+    public Caller require(String accountId, Target target, String... permissions) {
         String apiKey = request.request().getHeader(API_KEY_HEADER);
         String authorization = request.request().getHeader("Authorization");
         if ((apiKey == null || apiKey.isBlank()) && authorization == null) {
@@ -48,16 +57,16 @@ public class CurrentCaller {
                     + "or an OIDC access token as 'Authorization: Bearer <token>'");
         }
         if (apiKey == null || apiKey.isBlank()) {
-            return requireBearer(authorization, accountId, Set.of(permissions));
+            return requireBearer(authorization, accountId, Set.of(permissions), target);
         }
-        Caller caller = verifier.verifyApiKey(apiKey.trim(), Set.of(permissions));
+        Caller caller = verifier.verifyApiKey(apiKey.trim(), accountId, Set.of(permissions), target);
         if (accountId != null && !accountId.equals(caller.accountId())) {
             throw ProblemException.forbidden("WRONG_ACCOUNT", "this API key belongs to another account");
         }
         return caller;
     }
 
-    private Caller requireBearer(String authorization, String accountId, Set<String> permissions) {
+    private Caller requireBearer(String authorization, String accountId, Set<String> permissions, Target target) {
         String value = authorization.trim();
         if (value.length() <= BEARER.length() || !value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             throw ProblemException.unauthorized("the Authorization header must be 'Bearer <OIDC access token>'; "
@@ -74,6 +83,6 @@ public class CurrentCaller {
             throw new ProblemException(503, "OIDC_UNAVAILABLE", "the OIDC provider could not be reached to verify "
                     + "the token; nothing is authorized until it can", List.of(), Map.of());
         }
-        return OidcCallerRules.caller(identity, accountId, permissions, oidc.accountClaim());
+        return OidcCallerRules.caller(identity, accountId, permissions, oidc.accountClaim(), target);
     }
 }

@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import io.secureconnect.common.auth.Caller;
 import io.secureconnect.common.auth.CredentialVerifier;
+import io.secureconnect.common.auth.Target;
 import io.secureconnect.common.grpc.ClientAddress;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.common.problem.ProblemException;
@@ -23,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Checks REST callers' API keys by asking key-validator (gRPC ValidateToken). A denial answers 401 or 403
+ * Checks REST callers' API keys by asking key-validator (gRPC ValidateToken), with the connector a call is about
+ * (or the scope it lists) so that key-validator evaluates the key's resource groups. A denial answers 401 or 403
  * with the reason, rate limiting 429 with Retry-After; key-validator unreachable (or failing) answers 503:
  * nothing unverified gets through.
  */
@@ -42,13 +44,18 @@ public class KeyValidatorCredentialVerifier implements CredentialVerifier {
     RoutingContext request;
 
     @Override
-    public Caller verifyApiKey(String token, Set<String> requiredPermissions) {
+    public Caller verifyApiKey(String token, String accountId, Set<String> requiredPermissions, Target target) {
+        ValidateTokenRequest.Builder request = ValidateTokenRequest.newBuilder().setToken(token)
+                .addAllRequiredPermissions(requiredPermissions.stream().sorted().toList());
+        if (accountId != null) {
+            request.setExpectedAccountId(accountId);
+        }
+        KeyValidatorTargets.ask(request, target);
         ValidateTokenResponse answer;
         try {
             answer = keyValidator.withDeadlineAfter(config.dependencyTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .withInterceptors(ClientAddress.forwarding(clientAddress()))
-                    .validateToken(ValidateTokenRequest.newBuilder().setToken(token)
-                            .addAllRequiredPermissions(requiredPermissions.stream().sorted().toList()).build());
+                    .validateToken(request.build());
         } catch (StatusRuntimeException e) {
             // Never log the token: only what went wrong.
             Status.Code code = e.getStatus().getCode();
@@ -57,9 +64,9 @@ public class KeyValidatorCredentialVerifier implements CredentialVerifier {
                         retryAfter(e));
             }
             if (code == Status.Code.INVALID_ARGUMENT) {
-                // We only ask for permissions of the closed list: this is our defect, not the caller's.
-                LOG.errorf("key-validator refused our ValidateToken request reason=%s",
-                        GrpcFailure.reason(e).orElse("none"));
+                // We only ask for permissions of the closed list and checked resources: our defect, not the caller's.
+                LOG.errorf("key-validator refused our ValidateToken request reason=%s field=%s",
+                        GrpcFailure.reason(e).orElse("none"), GrpcFailure.fact(e, "field").orElse("none"));
             } else {
                 LOG.warnf("key-validator ValidateToken failed status=%s", code);
             }
@@ -70,9 +77,17 @@ public class KeyValidatorCredentialVerifier implements CredentialVerifier {
         if (answer.getValid()) {
             var principal = answer.getPrincipal();
             return new Caller(principal.getAccountId(), principal.getOrgId(), principal.getProjectId(),
-                    principal.getApiKeyId(), Set.copyOf(answer.getGrantedPermissionsList()), false);
+                    principal.getApiKeyId(), Set.copyOf(answer.getGrantedPermissionsList()), false,
+                    KeyValidatorTargets.coverage(answer));
         }
-        throw denial(answer);
+        throw denial(answer, target);
+    }
+
+    /** A resource outside the key's own org or project: the key's scope, not its resource groups, is the cause. */
+    private static boolean outsideKeyScope(ValidateTokenResponse answer, Target target) {
+        return target instanceof Target.One one && answer.hasPrincipal() && KeyScope.excludes(
+                answer.getPrincipal().getOrgId(), answer.getPrincipal().getProjectId(), one.resource().orgId(),
+                one.resource().projectId());
     }
 
     /** key-validator counts bad tokens per client: name ours, so that one guessing caller does not block all. */
@@ -89,12 +104,13 @@ public class KeyValidatorCredentialVerifier implements CredentialVerifier {
         }
     }
 
-    private static ProblemException denial(ValidateTokenResponse answer) {
+    private static ProblemException denial(ValidateTokenResponse answer, Target target) {
         return switch (answer.getReason()) {
             case DENIAL_REASON_MISSING_PERMISSION -> ProblemException.forbidden("MISSING_PERMISSION",
                     "this API key lacks " + String.join(", ", answer.getMissingPermissionsList()));
-            case DENIAL_REASON_ABAC_SCOPE_TOO_NARROW -> ProblemException.forbidden("ABAC_SCOPE_TOO_NARROW",
-                    "this API key's resource scope does not cover connectors");
+            case DENIAL_REASON_ABAC_SCOPE_TOO_NARROW -> outsideKeyScope(answer, target)
+                    ? KeyScope.tooNarrow(answer.getPrincipal().getOrgId(), answer.getPrincipal().getProjectId())
+                    : target.tooNarrow("this API key");
             case DENIAL_REASON_WRONG_ACCOUNT -> ProblemException.forbidden("WRONG_ACCOUNT",
                     "this API key belongs to another account");
             case DENIAL_REASON_EXPIRED -> ProblemException.unauthorized("the API key has expired");

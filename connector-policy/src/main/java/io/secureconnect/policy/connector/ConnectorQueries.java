@@ -4,11 +4,12 @@ import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
+import io.secureconnect.common.auth.Coverage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.List;
 
-/** Reads of many connectors: a filtered page of one scope. */
+/** Reads of many connectors: a filtered page of one scope, of the connectors the caller's resource groups cover. */
 @ApplicationScoped
 public class ConnectorQueries {
 
@@ -16,12 +17,20 @@ public class ConnectorQueries {
     public record Found(List<Connector> connectors, long total) {
     }
 
+    /** A page of the scope's connectors that match the filter and that {@code covered} names (all: every one). */
     @Transactional
-    public Found list(Scope scope, ConnectorFilter filter, int page, int limit) {
+    public Found list(Scope scope, ConnectorFilter filter, Coverage covered, int page, int limit) {
+        if (!covered.all() && covered.identifiers().isEmpty()) {
+            return new Found(List.of(), 0);
+        }
         StringBuilder query = new StringBuilder(
                 "from Connector c where c.accountId = :account and c.orgId = :org and c.projectId = :project");
         Parameters parameters = Parameters.with("account", scope.accountId()).and("org", scope.orgId())
                 .and("project", scope.projectId());
+        if (!covered.all()) {
+            query.append(" and c.identifier in :covered");
+            parameters.and("covered", covered.identifiers());
+        }
         if (filter.type().isPresent()) {
             query.append(" and c.type = :type");
             parameters.and("type", filter.type().get().wireName());

@@ -1,8 +1,12 @@
 package io.secureconnect.policy.connector;
 
 import io.secureconnect.common.auth.Caller;
+import io.secureconnect.common.auth.Coverage;
 import io.secureconnect.common.auth.CurrentCaller;
+import io.secureconnect.common.auth.ResourceRef;
+import io.secureconnect.common.auth.Target;
 import io.secureconnect.common.problem.ProblemException;
+import io.secureconnect.policy.auth.KeyScope;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
@@ -31,7 +35,9 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 /**
  * Connectors over REST, shaped for a Terraform provider: create, read (404 ENTITY_NOT_FOUND when gone), full
  * replace, delete, list, import by org/project/identifier, and the one-call Secure Connect switch.
- * ETag on every answer that carries a connector; If-Match on writes (412 STALE_VERSION).
+ * ETag on every answer that carries a connector; If-Match on writes (412 STALE_VERSION). Every call is checked
+ * against the caller's resource groups by key-validator: one connector must be covered (else 403
+ * ABAC_SCOPE_TOO_NARROW, the same for connectors that exist and that do not), and a list shows only the covered.
  */
 @Path("/api/v1/connectors")
 @Produces(MediaType.APPLICATION_JSON)
@@ -61,7 +67,7 @@ public class ConnectorResource {
     @APIResponse(responseCode = "201", description = "Created; the ETag header holds its version",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ConnectorView.class)))
     public Response create(@BeanParam ScopeQuery query, ConnectorInput input) {
-        Scope scope = authorize(query.scope(), EDIT);
+        Scope scope = authorize(query.scope(), input == null ? null : input.identifier(), EDIT);
         Connector connector = store.create(scope, ConnectorRules.check(input));
         UriBuilder location = UriBuilder.fromPath("/api/v1/connectors/{identifier}")
                 .queryParam("accountIdentifier", scope.accountId());
@@ -85,11 +91,12 @@ public class ConnectorResource {
             @QueryParam("type") @Parameter(description = "Only connectors of this type") String type,
             @QueryParam("secureConnect") @Parameter(description = "Only connectors with Secure Connect on (true) or off (false)", schema = @Schema(type = SchemaType.BOOLEAN)) String secureConnect,
             @QueryParam("tag") @Parameter(description = "key or key:value; repeat to require several") List<String> tags) {
-        Scope scope = authorize(query.scope(), VIEW);
+        Scope scope = query.scope();
+        Coverage covered = authorizeList(scope, VIEW);
         int pageNumber = number("page", page, 0, 0, Integer.MAX_VALUE);
         int pageSize = number("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
         ConnectorFilter filter = ConnectorFilter.parse(type, secureConnect, tags);
-        ConnectorQueries.Found found = queries.list(scope, filter, pageNumber, pageSize);
+        ConnectorQueries.Found found = queries.list(scope, filter, covered, pageNumber, pageSize);
         int totalPages = (int) ((found.total() + pageSize - 1) / pageSize);
         return new ConnectorPage(views.all(found.connectors()), pageNumber, pageSize, found.total(), totalPages);
     }
@@ -100,7 +107,7 @@ public class ConnectorResource {
     @APIResponse(responseCode = "200", description = "The connector; the ETag header holds its version",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ConnectorView.class)))
     public Response get(@BeanParam ScopeQuery query, @PathParam("identifier") String identifier) {
-        return read(authorize(query.scope(), VIEW), identifier);
+        return read(authorize(query.scope(), identifier, VIEW), identifier);
     }
 
     @GET
@@ -114,7 +121,7 @@ public class ConnectorResource {
             @PathParam("projectIdentifier") String projectIdentifier,
             @PathParam("identifier") String identifier) {
         Scope scope = ScopeQuery.scope(accountIdentifier, orgIdentifier, projectIdentifier);
-        return read(authorize(scope, VIEW), identifier);
+        return read(authorize(scope, identifier, VIEW), identifier);
     }
 
     @PUT
@@ -124,7 +131,7 @@ public class ConnectorResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ConnectorView.class)))
     public Response replace(@BeanParam ScopeQuery query, @PathParam("identifier") String identifier,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, ConnectorInput input) {
-        Scope scope = authorize(query.scope(), EDIT);
+        Scope scope = authorize(query.scope(), identifier, EDIT);
         checkIdentifier(identifier);
         ConnectorDraft draft = ConnectorRules.check(input);
         if (!Objects.equals(draft.identifier(), identifier)) {
@@ -142,7 +149,7 @@ public class ConnectorResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ConnectorView.class)))
     public Response switchSecureConnect(@BeanParam ScopeQuery query, @PathParam("identifier") String identifier,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, SecureConnectSetting setting) {
-        Scope scope = authorize(query.scope(), EDIT);
+        Scope scope = authorize(query.scope(), identifier, EDIT);
         checkIdentifier(identifier);
         Connector connector = store.switchSecureConnect(scope, identifier, ConnectorRules.checkSwitch(setting),
                 Versions.expected(ifMatch));
@@ -155,7 +162,7 @@ public class ConnectorResource {
     @APIResponse(responseCode = "204", description = "Deleted")
     public Response delete(@BeanParam ScopeQuery query, @PathParam("identifier") String identifier,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
-        Scope scope = authorize(query.scope(), DELETE);
+        Scope scope = authorize(query.scope(), identifier, DELETE);
         checkIdentifier(identifier);
         store.delete(scope, identifier, Versions.expected(ifMatch));
         return Response.noContent().build();
@@ -168,24 +175,30 @@ public class ConnectorResource {
     }
 
     /**
-     * The caller must hold the permission in the scope's account; a key limited to an org or a project
-     * reaches only connectors there.
+     * The caller must hold the permission in the scope's account, over a resource group covering the connector
+     * (key-validator decides: 403 ABAC_SCOPE_TOO_NARROW, whether it exists or not); a key limited to an org or a
+     * project reaches only connectors there. An identifier no connector can have is checked for the permission
+     * alone: the call then answers 400 or 404, which says nothing about any connector.
      */
-    private Scope authorize(Scope scope, String permission) {
-        Caller who = caller.require(scope.accountId(), permission);
-        if (narrower(who.orgId(), scope.orgId()) || narrower(who.projectId(), scope.projectId())) {
-            throw ProblemException.forbidden("SCOPE_TOO_NARROW", "this API key is limited to "
-                    + new Scope(who.accountId(), nullToEmpty(who.orgId()), nullToEmpty(who.projectId())).describe("*"));
-        }
+    private Scope authorize(Scope scope, String identifier, String permission) {
+        Target target = ConnectorRules.validIdentifier(identifier)
+                ? Target.resource(new ResourceRef(ResourceRef.CONNECTOR, identifier, scope.orgId(), scope.projectId()))
+                : Target.ownScope();
+        inside(scope, caller.require(scope.accountId(), target, permission));
         return scope;
     }
 
-    private static boolean narrower(String keyScope, String requested) {
-        return keyScope != null && !keyScope.isEmpty() && !keyScope.equals(requested);
+    /** The permission in the scope's account; which of the scope's connectors the caller's resource groups cover. */
+    private Coverage authorizeList(Scope scope, String permission) {
+        return inside(scope, caller.require(scope.accountId(), Target.listing(scope.orgId(), scope.projectId()),
+                permission)).coverage();
     }
 
-    private static String nullToEmpty(String value) {
-        return value == null ? "" : value;
+    private static Caller inside(Scope scope, Caller who) {
+        if (KeyScope.excludes(who.orgId(), who.projectId(), scope.orgId(), scope.projectId())) {
+            throw KeyScope.tooNarrow(who.orgId(), who.projectId());
+        }
+        return who;
     }
 
     private static void checkIdentifier(String identifier) {

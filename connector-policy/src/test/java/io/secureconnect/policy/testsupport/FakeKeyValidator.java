@@ -11,10 +11,12 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.secureconnect.common.grpc.GrpcFailure;
+import io.secureconnect.proto.keyvalidator.v1.CoverageKind;
 import io.secureconnect.proto.keyvalidator.v1.DenialReason;
 import io.secureconnect.proto.keyvalidator.v1.KeyType;
 import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
 import io.secureconnect.proto.keyvalidator.v1.Principal;
+import io.secureconnect.proto.keyvalidator.v1.ResourceCoverage;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,7 +34,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * shared state with it: {@code pat.<account>.<words>.<secret>} where words are joined by '-':
  * view/edit/delete grant core_connector_*, execute core_pipeline_execute, org_X limits the key to org X, revoked and expired deny it, and
  * ratelimited answers RESOURCE_EXHAUSTED as key-validator's rate limit does. A key of another account than the
- * expected one is WRONG_ACCOUNT.
+ * expected one is WRONG_ACCOUNT. only_X (repeatable) narrows the key's resource group to the resources named X
+ * (without it the group is ABAC All): a request's resource must be one of them (and inside the key's org), else
+ * ABAC_SCOPE_TOO_NARROW with the principal, and a request without a resource is answered their coverage, as
+ * key-validator does.
  */
 public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
 
@@ -80,6 +86,7 @@ public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
             return denied(DenialReason.DENIAL_REASON_UNKNOWN, List.of());
         }
         Set<String> granted = new LinkedHashSet<>();
+        Set<String> only = new TreeSet<>();
         String org = "";
         for (String word : parts[2].split("-")) {
             switch (word) {
@@ -94,6 +101,8 @@ public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
                 default -> {
                     if (word.startsWith("org_")) {
                         org = word.substring(4);
+                    } else if (word.startsWith("only_")) {
+                        only.add(word.substring(5));
                     }
                 }
             }
@@ -106,10 +115,39 @@ public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
         if (!missing.isEmpty()) {
             return denied(DenialReason.DENIAL_REASON_MISSING_PERMISSION, missing);
         }
-        return ValidateTokenResponse.newBuilder().setValid(true)
-                .setPrincipal(Principal.newBuilder().setAccountId(parts[1]).setOrgId(org).setApiKeyId("key-" + parts[2])
-                        .setTokenId(parts[2]).setKeyType(KeyType.KEY_TYPE_USER))
-                .addAllGrantedPermissions(granted).build();
+        Principal principal = Principal.newBuilder().setAccountId(parts[1]).setOrgId(org).setApiKeyId("key-" + parts[2])
+                .setTokenId(parts[2]).setKeyType(KeyType.KEY_TYPE_USER).build();
+        boolean insideOrg = org.isEmpty() || (request.hasResource() ? org.equals(request.getResource().getScope().getOrgId())
+                : !request.hasCoverageScope() || org.equals(request.getCoverageScope().getOrgId()));
+        if ((request.getRequireAbacAll() && !only.isEmpty()) || (request.hasResource()
+                && (!insideOrg || !only.isEmpty() && !only.contains(request.getResource().getIdentifier())))) {
+            return denied(DenialReason.DENIAL_REASON_ABAC_SCOPE_TOO_NARROW, List.of()).toBuilder()
+                    .setPrincipal(principal).build();
+        }
+        ValidateTokenResponse.Builder answer = ValidateTokenResponse.newBuilder().setValid(true).setPrincipal(principal)
+                .addAllGrantedPermissions(granted);
+        String type = resourceType(request.getRequiredPermissionsList());
+        if (!request.hasResource() && type != null) {
+            ResourceCoverage.Builder coverage = ResourceCoverage.newBuilder().setResourceType(type);
+            if (!insideOrg) {
+                coverage.setKind(CoverageKind.COVERAGE_KIND_IDENTIFIERS);
+            } else if (only.isEmpty()) {
+                coverage.setKind(CoverageKind.COVERAGE_KIND_ALL);
+            } else {
+                coverage.setKind(CoverageKind.COVERAGE_KIND_IDENTIFIERS).addAllIdentifiers(only);
+            }
+            answer.setCoverage(coverage);
+        }
+        return answer.build();
+    }
+
+    /** The one resource type of the permissions, as key-validator's catalogue says; null for none or several. */
+    private static String resourceType(List<String> permissions) {
+        Set<String> types = new TreeSet<>();
+        for (String permission : permissions) {
+            types.add(permission.startsWith("core_connector_") ? "CONNECTOR" : "PIPELINE");
+        }
+        return types.size() == 1 ? types.iterator().next() : null;
     }
 
     private static ValidateTokenResponse denied(DenialReason reason, List<String> missing) {

@@ -6,6 +6,7 @@ import io.secureconnect.common.problem.Problem;
 import io.secureconnect.common.problem.ProblemException;
 import io.secureconnect.keyvalidator.scope.Identifiers;
 import io.secureconnect.keyvalidator.scope.Scope;
+import io.secureconnect.keyvalidator.validation.AclEvaluator;
 import io.secureconnect.keyvalidator.validation.LocalCredentialVerifier;
 import io.secureconnect.keyvalidator.validation.PermissionCatalog;
 import io.secureconnect.keyvalidator.validation.Validation;

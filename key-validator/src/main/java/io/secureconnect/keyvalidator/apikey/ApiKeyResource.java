@@ -20,7 +20,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
-/** CRUD of API keys at a scope. Every call needs an API key with core_apikey_manage over that scope. */
+/**
+ * CRUD of API keys at a scope. Every call needs core_apikey_manage over that scope, over a resource group covering
+ * the key it is about (a list shows only the keys covered); see {@link ScopeAccess}.
+ */
 @Path("/api/v1/apikeys")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -38,7 +41,7 @@ public class ApiKeyResource {
     @APIResponseSchema(value = ApiKeyView.class, responseCode = "201", responseDescription = "The API key")
     public ApiKeyView create(@BeanParam ScopeQuery scopeQuery, ApiKeyRequest request) {
         Scope scope = scopeQuery.toScope();
-        access.requireManage(scope);
+        access.requireManageKey(scope, request == null ? null : request.identifier());
         return service.create(scope, request);
     }
 
@@ -48,8 +51,7 @@ public class ApiKeyResource {
         Scope scope = scopeQuery.toScope();
         int page = pageQuery.pageNumber();
         int limit = pageQuery.pageSize();
-        access.requireManage(scope);
-        return service.list(scope, page, limit);
+        return service.list(scope, access.requireManageToList(scope), page, limit);
     }
 
     @GET
@@ -57,7 +59,7 @@ public class ApiKeyResource {
     @Operation(summary = "Get an API key")
     public ApiKeyView get(@BeanParam ScopeQuery scopeQuery, @PathParam("keyIdentifier") String keyIdentifier) {
         Scope scope = scopeQuery.toScope();
-        access.requireManage(scope);
+        access.requireManageKey(scope, keyIdentifier);
         return service.get(scope, keyIdentifier);
     }
 
@@ -67,7 +69,7 @@ public class ApiKeyResource {
     public ApiKeyView update(@BeanParam ScopeQuery scopeQuery, @PathParam("keyIdentifier") String keyIdentifier,
             ApiKeyUpdate update) {
         Scope scope = scopeQuery.toScope();
-        access.requireManage(scope);
+        access.requireManageKey(scope, keyIdentifier);
         return service.update(scope, keyIdentifier, update);
     }
 
@@ -77,7 +79,7 @@ public class ApiKeyResource {
     @Operation(summary = "Delete an API key and revoke all its tokens")
     public void delete(@BeanParam ScopeQuery scopeQuery, @PathParam("keyIdentifier") String keyIdentifier) {
         Scope scope = scopeQuery.toScope();
-        access.requireManage(scope);
+        access.requireManageKey(scope, keyIdentifier);
         service.delete(scope, keyIdentifier);
     }
 }

@@ -1,6 +1,7 @@
 package io.secureconnect.keyvalidator.apikey;
 
 import io.quarkus.panache.common.Sort;
+import io.secureconnect.common.auth.Coverage;
 import io.secureconnect.common.problem.ProblemException;
 import io.secureconnect.keyvalidator.config.KeysConfig;
 import io.secureconnect.keyvalidator.paging.Page;
@@ -15,6 +16,7 @@ import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /** Creates, changes and deletes API keys; deleting one revokes all its tokens in the same transaction. */
@@ -55,10 +57,17 @@ public class ApiKeyService {
         return ApiKeyView.of(key);
     }
 
+    /** A page of the scope's keys that {@code covered} names (every one when it covers all). */
     @Transactional
-    public Page<ApiKeyView> list(Scope scope, int page, int limit) {
-        var query = ApiKey.<ApiKey>find("accountId = ?1 and orgId = ?2 and projectId = ?3",
-                Sort.by("identifier"), scope.accountId(), scope.orgId(), scope.projectId());
+    public Page<ApiKeyView> list(Scope scope, Coverage covered, int page, int limit) {
+        if (!covered.all() && covered.identifiers().isEmpty()) {
+            return new Page<>(List.of(), page, limit, 0);
+        }
+        String where = "accountId = ?1 and orgId = ?2 and projectId = ?3" + (covered.all() ? "" : " and identifier in ?4");
+        Object[] parameters = covered.all()
+                ? new Object[] {scope.accountId(), scope.orgId(), scope.projectId()}
+                : new Object[] {scope.accountId(), scope.orgId(), scope.projectId(), covered.identifiers()};
+        var query = ApiKey.<ApiKey>find(where, Sort.by("identifier"), parameters);
         long total = query.count();
         return new Page<>(query.page(page, limit).list().stream().map(ApiKeyView::of).toList(), page, limit, total);
     }

@@ -8,6 +8,7 @@ import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.keyvalidator.ratelimit.FailureLimiter;
 import io.secureconnect.keyvalidator.ratelimit.GrpcCaller;
 import io.secureconnect.keyvalidator.revocation.RevocationFeed;
+import io.secureconnect.keyvalidator.validation.InvalidResourceException;
 import io.secureconnect.keyvalidator.validation.PermissionCatalog;
 import io.secureconnect.keyvalidator.validation.TokenLoader;
 import io.secureconnect.keyvalidator.validation.TokenStore;
@@ -31,7 +32,8 @@ import org.jboss.logging.Logger;
  * ValidateToken answers on the event loop when memory gives the answer (fresh cache hit, malformed token), and
  * otherwise queues the database read to {@link TokenLoader}'s threads, which answer: the event loop never blocks
  * and a hit never hops threads. A denial is an OK answer with a reason; unknown permissions are INVALID_ARGUMENT, a
- * caller over its failure budget RESOURCE_EXHAUSTED, and a database that does not answer (or too many misses
+ * resource that cannot be checked INVALID_ARGUMENT (INVALID_RESOURCE), a caller over its failure budget
+ * RESOURCE_EXHAUSTED, and a database that does not answer (or too many misses
  * waiting for it) UNAVAILABLE (fail closed).
  */
 @GrpcService
@@ -58,14 +60,15 @@ public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBa
                     Map.of("retry-after", String.valueOf(retryAfter.getAsLong()))));
             return;
         }
-        TokenValidator.Check check = new TokenValidator.Check(request.getToken(),
-                List.copyOf(request.getRequiredPermissionsList()), request.getRequireAbacAll(),
-                request.getExpectedAccountId());
         try {
-            validator.validate(check, new Answer(caller, request.getToken(), response));
+            validator.validate(ProtoMapper.check(request), new Answer(caller, request.getToken(), response));
         } catch (UnknownPermissionException e) {
             limiter.end(caller, request.getToken(), false);
             response.onError(unknownPermission(e));
+        } catch (InvalidResourceException e) {
+            limiter.end(caller, request.getToken(), false);
+            response.onError(GrpcFailure.of(Status.Code.INVALID_ARGUMENT, "INVALID_RESOURCE", e.getMessage(),
+                    Map.of("field", e.field())));
         } catch (RuntimeException e) {
             limiter.end(caller, request.getToken(), false);
             throw e;

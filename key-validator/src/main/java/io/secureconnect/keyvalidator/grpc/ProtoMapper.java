@@ -1,22 +1,49 @@
 package io.secureconnect.keyvalidator.grpc;
 
 import com.google.protobuf.Timestamp;
+import io.secureconnect.common.auth.Coverage;
+import io.secureconnect.common.auth.ResourceRef;
+import io.secureconnect.common.auth.Target;
 import io.secureconnect.keyvalidator.apikey.ApiKeyType;
 import io.secureconnect.keyvalidator.revocation.RevocationRow;
+import io.secureconnect.keyvalidator.validation.InvalidResourceException;
 import io.secureconnect.keyvalidator.validation.TokenRecord;
+import io.secureconnect.keyvalidator.validation.TokenValidator;
 import io.secureconnect.keyvalidator.validation.Validation;
 import io.secureconnect.proto.keyvalidator.v1.DenialReason;
 import io.secureconnect.proto.keyvalidator.v1.KeyType;
+import io.secureconnect.proto.keyvalidator.v1.CoverageKind;
 import io.secureconnect.proto.keyvalidator.v1.Principal;
+import io.secureconnect.proto.keyvalidator.v1.Resource;
+import io.secureconnect.proto.keyvalidator.v1.ResourceCoverage;
 import io.secureconnect.proto.keyvalidator.v1.RevocationCause;
 import io.secureconnect.proto.keyvalidator.v1.RevocationEvent;
+import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
 import java.time.Instant;
+import java.util.List;
 
 /** Between validation results / revocation rows and their proto messages. */
 final class ProtoMapper {
 
     private ProtoMapper() {
+    }
+
+    /** The check a request asks for; a resource together with a coverage scope is {@link InvalidResourceException}. */
+    static TokenValidator.Check check(ValidateTokenRequest request) {
+        Target target = Target.ownScope();
+        if (request.hasResource()) {
+            if (request.hasCoverageScope()) {
+                throw new InvalidResourceException("coverage_scope", "is for a check without a resource");
+            }
+            Resource resource = request.getResource();
+            target = Target.resource(new ResourceRef(resource.getType(), resource.getIdentifier(),
+                    resource.getScope().getOrgId(), resource.getScope().getProjectId()));
+        } else if (request.hasCoverageScope()) {
+            target = Target.listing(request.getCoverageScope().getOrgId(), request.getCoverageScope().getProjectId());
+        }
+        return new TokenValidator.Check(request.getToken(), List.copyOf(request.getRequiredPermissionsList()),
+                request.getRequireAbacAll(), request.getExpectedAccountId(), target);
     }
 
     static ValidateTokenResponse response(Validation validation) {
@@ -26,11 +53,26 @@ final class ProtoMapper {
             response.setPrincipal(principal(validation.record()))
                     .addAllGrantedPermissions(validation.grantedPermissions())
                     .setValidUntil(timestamp(validation.validUntil()));
+            if (validation.coverage() != null) {
+                response.setCoverage(coverage(validation.coverageType(), validation.coverage()));
+            }
         } else {
             response.setReason(DenialReason.valueOf("DENIAL_REASON_" + validation.reason().name()))
                     .addAllMissingPermissions(validation.missingPermissions());
+            if (validation.reason() == io.secureconnect.keyvalidator.validation.DenialReason.ABAC_SCOPE_TOO_NARROW
+                    && validation.record() != null) {
+                response.setPrincipal(principal(validation.record()));
+            }
         }
         return response.build();
+    }
+
+    private static ResourceCoverage coverage(String type, Coverage coverage) {
+        if (coverage.all()) {
+            return ResourceCoverage.newBuilder().setResourceType(type).setKind(CoverageKind.COVERAGE_KIND_ALL).build();
+        }
+        return ResourceCoverage.newBuilder().setResourceType(type).setKind(CoverageKind.COVERAGE_KIND_IDENTIFIERS)
+                .addAllIdentifiers(coverage.identifiers().stream().sorted().toList()).build();
     }
 
     static RevocationEvent event(RevocationRow row) {

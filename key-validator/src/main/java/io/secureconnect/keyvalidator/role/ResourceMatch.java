@@ -1,6 +1,8 @@
 package io.secureconnect.keyvalidator.role;
 
+import io.secureconnect.common.auth.Coverage;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Whether a resource group's conditions cover one resource. Only what the caller names can match: a condition
@@ -28,5 +30,19 @@ public final class ResourceMatch {
             }
         }
         return !conditions.isEmpty();
+    }
+
+    /**
+     * Every resource of {@code resourceType} that {@link #matches} holds for, at once: with an identifier condition
+     * at most the one it names; without one the identifier plays no part, so all of the type or none.
+     */
+    public static Coverage coverage(List<Condition> conditions, String resourceType) {
+        for (Condition condition : conditions) {
+            if (IDENTIFIER.equals(condition.attribute())) {
+                String named = condition.value();
+                return matches(conditions, resourceType, named) ? Coverage.of(Set.of(named)) : Coverage.NONE;
+            }
+        }
+        return matches(conditions, resourceType, null) ? Coverage.ALL : Coverage.NONE;
     }
 }

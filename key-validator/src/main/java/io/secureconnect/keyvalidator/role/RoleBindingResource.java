@@ -19,7 +19,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
-/** Role bindings at a scope. Every call needs an API key with core_apikey_manage over that scope. */
+/**
+ * Role bindings at a scope. Every call needs core_apikey_manage over that scope, over every API key of it (a binding
+ * gives permissions over a whole scope, so a key limited to some keys may not grant any): {@link
+ * ScopeAccess#requireManageAll}.
+ */
 @Path("/api/v1/role-bindings")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -37,7 +41,7 @@ public class RoleBindingResource {
     @APIResponseSchema(value = RoleBindingView.class, responseCode = "201", responseDescription = "The role binding")
     public RoleBindingView create(@BeanParam ScopeQuery scopeQuery, RoleBindingRequest request) {
         Scope scope = scopeQuery.toScope();
-        access.requireManage(scope);
+        access.requireManageAll(scope);
         return service.create(scope, request);
     }
 
@@ -47,7 +51,7 @@ public class RoleBindingResource {
         Scope scope = scopeQuery.toScope();
         int page = pageQuery.pageNumber();
         int limit = pageQuery.pageSize();
-        access.requireManage(scope);
+        access.requireManageAll(scope);
         return service.list(scope, page, limit);
     }
 
@@ -56,7 +60,7 @@ public class RoleBindingResource {
     @Operation(summary = "Get a role binding")
     public RoleBindingView get(@BeanParam ScopeQuery scopeQuery, @PathParam("bindingIdentifier") String bindingIdentifier) {
         Scope scope = scopeQuery.toScope();
-        access.requireManage(scope);
+        access.requireManageAll(scope);
         return service.get(scope, bindingIdentifier);
     }
 
@@ -66,7 +70,7 @@ public class RoleBindingResource {
     @Operation(summary = "Delete a role binding")
     public void delete(@BeanParam ScopeQuery scopeQuery, @PathParam("bindingIdentifier") String bindingIdentifier) {
         Scope scope = scopeQuery.toScope();
-        access.requireManage(scope);
+        access.requireManageAll(scope);
         service.delete(scope, bindingIdentifier);
     }
 }

@@ -125,7 +125,11 @@ public class RoleBindingService {
                     throw ProblemException.invalidField(field + ".value", "must be one of " + catalog.resourceTypes());
                 }
             }
-            case ResourceMatch.IDENTIFIER -> Fields.identifier(field + ".value", value);
+            case ResourceMatch.IDENTIFIER -> {
+                if (!Identifiers.isResourceIdentifier(value)) {
+                    throw ProblemException.invalidField(field + ".value", Identifiers.RESOURCE_RULE);
+                }
+            }
             default -> {
                 if (!attribute.startsWith(ResourceMatch.TAG_PREFIX) || attribute.length() == ResourceMatch.TAG_PREFIX.length()
                         || attribute.length() > Fields.MAX_NAME) {

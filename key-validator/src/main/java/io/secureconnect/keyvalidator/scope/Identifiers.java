@@ -35,6 +35,25 @@ public final class Identifiers {
         return true;
     }
 
+    /** What a resource's identifier may be: an identifier, or a number (a tunnel is named by its port, "30001"). */
+    public static final String RESOURCE_RULE = "must match " + PATTERN + " or be a number of 1 to 9 digits";
+
+    /** An identifier, or 1 to 9 digits: how resources are named in resource groups and resource checks. */
+    public static boolean isResourceIdentifier(String value) {
+        if (isValid(value)) {
+            return true;
+        }
+        if (value == null || value.isEmpty() || value.length() > 9) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The regex form, kept to cross-check {@link #isValid} in tests. */
     static boolean matchesPattern(String value) {
         return value != null && COMPILED.matcher(value).matches();

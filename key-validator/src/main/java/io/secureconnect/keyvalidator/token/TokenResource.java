@@ -19,7 +19,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
-/** Tokens of an API key. Create and rotate answer the token string once; nothing else ever shows it. */
+/**
+ * Tokens of an API key. Create and rotate answer the token string once; nothing else ever shows it. Every call needs
+ * core_apikey_manage over a resource group covering the key ({@link ScopeAccess#requireManageKey}).
+ */
 @Path("/api/v1/apikeys/{keyIdentifier}/tokens")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -38,7 +41,7 @@ public class TokenResource {
     public IssuedToken create(@BeanParam ScopeQuery scopeQuery, @PathParam("keyIdentifier") String keyIdentifier,
             TokenRequest request) {
         Scope scope = scopeQuery.toScope();
-        access.requireManage(scope);
+        access.requireManageKey(scope, keyIdentifier);
         return service.create(scope, keyIdentifier, request);
     }
 
@@ -49,7 +52,7 @@ public class TokenResource {
         Scope scope = scopeQuery.toScope();
         int page = pageQuery.pageNumber();
         int limit = pageQuery.pageSize();
-        access.requireManage(scope);
+        access.requireManageKey(scope, keyIdentifier);
         return service.list(scope, keyIdentifier, page, limit);
     }
 
@@ -59,7 +62,7 @@ public class TokenResource {
     public TokenView get(@BeanParam ScopeQuery scopeQuery, @PathParam("keyIdentifier") String keyIdentifier,
             @PathParam("tokenIdentifier") String tokenIdentifier) {
         Scope scope = scopeQuery.toScope();
-        access.requireManage(scope);
+        access.requireManageKey(scope, keyIdentifier);
         return service.get(scope, keyIdentifier, tokenIdentifier);
     }
 
@@ -70,7 +73,7 @@ public class TokenResource {
     public void delete(@BeanParam ScopeQuery scopeQuery, @PathParam("keyIdentifier") String keyIdentifier,
             @PathParam("tokenIdentifier") String tokenIdentifier) {
         Scope scope = scopeQuery.toScope();
-        access.requireManage(scope);
+        access.requireManageKey(scope, keyIdentifier);
         service.delete(scope, keyIdentifier, tokenIdentifier);
     }
 
@@ -82,7 +85,7 @@ public class TokenResource {
     public IssuedToken rotate(@BeanParam ScopeQuery scopeQuery, @PathParam("keyIdentifier") String keyIdentifier,
             @PathParam("tokenIdentifier") String tokenIdentifier, RotateTokenRequest request) {
         Scope scope = scopeQuery.toScope();
-        access.requireManage(scope);
+        access.requireManageKey(scope, keyIdentifier);
         return service.rotate(scope, keyIdentifier, tokenIdentifier, request);
     }
 
@@ -92,7 +95,7 @@ public class TokenResource {
     public TokenView revoke(@BeanParam ScopeQuery scopeQuery, @PathParam("keyIdentifier") String keyIdentifier,
             @PathParam("tokenIdentifier") String tokenIdentifier) {
         Scope scope = scopeQuery.toScope();
-        access.requireManage(scope);
+        access.requireManageKey(scope, keyIdentifier);
         return service.revoke(scope, keyIdentifier, tokenIdentifier);
     }
 }

@@ -2,19 +2,25 @@ package io.secureconnect.keyvalidator.validation;
 
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.secureconnect.common.auth.Caller;
+import io.secureconnect.common.auth.Coverage;
 import io.secureconnect.common.auth.CredentialVerifier;
+import io.secureconnect.common.auth.Target;
 import io.secureconnect.common.problem.ProblemException;
 import io.secureconnect.keyvalidator.ratelimit.FailureLimiter;
+import io.secureconnect.keyvalidator.scope.Scope;
+import io.secureconnect.keyvalidator.scope.ScopeAccess;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The REST x-api-key check of this service: the same {@link TokenValidator} as gRPC ValidateToken, locally.
- * 401 for malformed, unknown, revoked, expired or not yet valid tokens; 403 naming missing permissions;
+ * 401 for malformed, unknown, revoked, expired or not yet valid tokens; 403 naming missing permissions, another
+ * account (checked before anything else is evaluated) or a resource its groups do not cover;
  * 429 with Retry-After once a remote address has failed too often; 503 when the database does not answer.
  */
 @ApplicationScoped
@@ -30,14 +36,14 @@ public class LocalCredentialVerifier implements CredentialVerifier {
     CurrentVertxRequest currentRequest;
 
     @Override
-    public Caller verifyApiKey(String token, java.util.Set<String> requiredPermissions) {
-        Validation validation = authenticate(token, List.copyOf(requiredPermissions));
+    public Caller verifyApiKey(String token, String accountId, Set<String> requiredPermissions, Target target) {
+        Validation validation = authenticate(token, List.copyOf(requiredPermissions), accountId, target);
         if (!validation.valid()) {
             switch (validation.reason()) {
                 case MISSING_PERMISSION -> throw ProblemException.forbidden("MISSING_PERMISSION",
                         "this API key lacks " + String.join(", ", validation.missingPermissions()));
-                case ABAC_SCOPE_TOO_NARROW -> throw ProblemException.forbidden("ABAC_SCOPE_TOO_NARROW",
-                        "this API key's resource group does not cover every resource");
+                case ABAC_SCOPE_TOO_NARROW -> throw outsideKey(validation.record(), target)
+                        ? ScopeAccess.outsideKey() : target.tooNarrow("this API key");
                 case WRONG_ACCOUNT -> throw ProblemException.forbidden("WRONG_ACCOUNT",
                         "this API key belongs to another account");
                 default -> throw ProblemException.unauthorized("the API key is " + describe(validation.reason()));
@@ -46,14 +52,26 @@ public class LocalCredentialVerifier implements CredentialVerifier {
         TokenRecord record = validation.record();
         return new Caller(record.keyScope().accountId(), record.keyScope().orgId(), record.keyScope().projectId(),
                 "apikey:" + record.apiKeyIdentifier() + "/token:" + record.tokenId(),
-                java.util.Set.copyOf(validation.grantedPermissions()), validation.abacAll());
+                Set.copyOf(validation.grantedPermissions()), validation.abacAll(),
+                validation.coverage() == null ? Coverage.NONE : validation.coverage());
+    }
+
+    /** Whether the resource asked for lies outside the key's scope (not a matter of its resource groups). */
+    private static boolean outsideKey(TokenRecord record, Target target) {
+        return target instanceof Target.One one && record != null && !record.keyScope().contains(
+                new Scope(record.keyScope().accountId(), one.resource().orgId(), one.resource().projectId()));
+    }
+
+    /** {@link #authenticate(String, List, String, Target)} for no account and no target (the ACL endpoint). */
+    public Validation authenticate(String token, List<String> requiredPermissions) {
+        return authenticate(token, requiredPermissions, null, Target.ownScope());
     }
 
     /**
      * Validates the caller's token for {@code requiredPermissions}, counting malformed and unknown tokens
      * against the remote address and refusing (429) an address over its budget.
      */
-    public Validation authenticate(String token, List<String> requiredPermissions) {
+    public Validation authenticate(String token, List<String> requiredPermissions, String accountId, Target target) {
         String caller = "http:" + remoteAddress();
         OptionalLong retryAfter = limiter.begin(caller, token);
         if (retryAfter.isPresent()) {
@@ -62,9 +80,12 @@ public class LocalCredentialVerifier implements CredentialVerifier {
         }
         boolean failed = false;
         try {
-            Validation validation = validator.validate(new TokenValidator.Check(token, requiredPermissions, false, ""));
+            Validation validation = validator.validate(new TokenValidator.Check(token, requiredPermissions, false,
+                    accountId == null ? "" : accountId, target));
             failed = !validation.valid() && validation.reason().isAuthenticationFailure();
             return validation;
+        } catch (InvalidResourceException e) {
+            throw ProblemException.invalidField(e.field(), e.getMessage());
         } catch (TokenStore.StoreUnavailableException e) {
             throw new ProblemException(503, "DATABASE_UNAVAILABLE",
                     "the key database did not answer; nothing is authorized until it does", List.of(), Map.of());

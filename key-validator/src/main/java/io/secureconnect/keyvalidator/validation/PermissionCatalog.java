@@ -49,6 +49,10 @@ public class PermissionCatalog {
         return permission != null && permission.matches("^[a-z][a-z0-9_]{2,63}$") ? permission : "<not an identifier>";
     }
 
+    public boolean isResourceType(String type) {
+        return permissions().containsValue(type);
+    }
+
     public Set<String> resourceTypes() {
         return new TreeSet<>(permissions().values());
     }

@@ -1,5 +1,7 @@
 package io.secureconnect.keyvalidator.validation;
 
+import io.secureconnect.common.auth.Coverage;
+import io.secureconnect.common.auth.Target;
 import io.secureconnect.keyvalidator.revocation.RevocationPoller;
 import io.secureconnect.keyvalidator.secret.SecretHasher;
 import io.secureconnect.keyvalidator.secret.TokenString;
@@ -16,7 +18,9 @@ import java.util.Set;
  * "Is this token valid, whose is it, and may it do X?" The one code path behind gRPC ValidateToken, the REST
  * x-api-key check and the ACL endpoint. Order of checks: MALFORMED, UNKNOWN (missing id and wrong secret look
  * the same, and both compute an HMAC), REVOKED, EXPIRED, NOT_YET_VALID, WRONG_ACCOUNT, MISSING_PERMISSION,
- * ABAC_SCOPE_TOO_NARROW. Expiry is checked against the clock on every call.
+ * ABAC_SCOPE_TOO_NARROW (ABAC All asked for and not held, or the target resource not covered). Expiry is checked
+ * against the clock on every call. Resource groups are evaluated by {@link AclEvaluator} from the cached grants, in
+ * memory: a resource check or a coverage answer reads nothing more.
  */
 @ApplicationScoped
 public class TokenValidator {
@@ -44,6 +48,9 @@ public class TokenValidator {
     @Inject
     TokenLoader loader;
 
+    @Inject
+    Targets targets;
+
     /** Where {@link #validate(Check, Answer)} delivers: on the calling thread or on a store thread. */
     public interface Answer {
         void answer(Validation validation);
@@ -52,13 +59,22 @@ public class TokenValidator {
         void failed(RuntimeException failure);
     }
 
-    /** What to check. {@code expectedAccountId} may be empty. */
-    public record Check(String token, List<String> requiredPermissions, boolean requireAbacAll, String expectedAccountId) {
+    /**
+     * What to check. {@code expectedAccountId} may be empty. {@code target}: one resource every required permission
+     * must cover, or the scope whose coverage to answer (the key's own for {@link Target.OwnScope}).
+     */
+    public record Check(String token, List<String> requiredPermissions, boolean requireAbacAll, String expectedAccountId,
+            Target target) {
+
+        public Check(String token, List<String> requiredPermissions, boolean requireAbacAll, String expectedAccountId) {
+            this(token, requiredPermissions, requireAbacAll, expectedAccountId, Target.ownScope());
+        }
     }
 
     /** The answer, reading the database (one query) when the cache cannot answer: blocking, for worker threads. */
     public Validation validate(Check check) {
         List<String> required = knownPermissions(check.requiredPermissions());
+        targets.check(check.target(), required);
         Optional<TokenString> parsed = TokenString.parse(check.token());
         if (parsed.isEmpty()) {
             return malformed();
@@ -77,10 +93,12 @@ public class TokenValidator {
 
     /**
      * The answer without blocking: at once when memory gives it, otherwise after the token is read on a store thread
-     * ({@link TokenLoader}, batched with other misses). Unknown permissions throw here, before anything is read.
+     * ({@link TokenLoader}, batched with other misses). Unknown permissions and a target that cannot be checked
+     * ({@link InvalidResourceException}) throw here, before anything is read.
      */
     public void validate(Check check, Answer answer) {
         List<String> required = knownPermissions(check.requiredPermissions());
+        targets.check(check.target(), required);
         Optional<TokenString> parsed = TokenString.parse(check.token());
         if (parsed.isEmpty()) {
             answer.answer(malformed());
@@ -129,15 +147,28 @@ public class TokenValidator {
         List<String> missing = missing(required, effective.grantedSet());
         if (!missing.isEmpty()) {
             return new Validation(false, DenialReason.MISSING_PERMISSION, record, effective.granted(), missing, false,
-                    null, "the token lacks " + String.join(", ", missing));
+                    null, "the token lacks " + String.join(", ", missing), null, null);
         }
         boolean abacAll = required.isEmpty() ? effective.anyAll() : effective.grantedOverAll().containsAll(required);
         if (check.requireAbacAll() && !abacAll) {
-            return new Validation(false, DenialReason.ABAC_SCOPE_TOO_NARROW, record, effective.granted(), List.of(),
-                    false, null, "the token's resource group does not cover every resource (ABAC All)");
+            return Validation.tooNarrow(record, "the token's resource group does not cover every resource (ABAC All)");
+        }
+        String coverageType = null;
+        Coverage coverage = null;
+        if (check.target() instanceof Target.One one) {
+            if (!targets.covers(record, required, one.resource(), abacAll)) {
+                return Validation.tooNarrow(record, "the token's resource groups do not cover "
+                        + one.resource().describe());
+            }
+        } else {
+            coverageType = targets.singleResourceType(required);
+            if (coverageType != null) {
+                coverage = targets.coverage(record, required, coverageType, check.target(), abacAll);
+            }
         }
         lastUsed.record(record.tokenId(), now);
-        return new Validation(true, null, record, effective.granted(), List.of(), abacAll, record.endsAt(), "");
+        return new Validation(true, null, record, effective.granted(), List.of(), abacAll, record.endsAt(), "",
+                coverageType, coverage);
     }
 
     private static List<String> missing(List<String> required, Set<String> granted) {

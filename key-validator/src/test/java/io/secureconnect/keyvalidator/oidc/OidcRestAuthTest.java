@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class OidcRestAuthTest {
 
     private static final String MANAGE = "core_apikey_manage";
+    private static final String ABAC_ALL = "sc_abac_all";
 
     @Inject
     Fixtures fixtures;
@@ -48,13 +49,26 @@ class OidcRestAuthTest {
     @Test
     void acceptsATokenWithThePermissionRoleForItsOwnAccount() {
         String account = Fixtures.unique("acct");
-        String token = TestTokens.of(account, MANAGE).sign();
+        String token = TestTokens.of(account, MANAGE, ABAC_ALL).sign();
         bearer(token, account).body(key("made_by_oidc")).post("/api/v1/apikeys").then().statusCode(201)
                 .body("identifier", equalTo("made_by_oidc")).body("accountIdentifier", equalTo(account));
         bearer(token, account).body(Map.of("identifier", "first", "name", "first token"))
                 .post("/api/v1/apikeys/made_by_oidc/tokens").then().statusCode(201)
                 .body("token", startsWith("sat." + account + "."));
         bearer(token, account).get("/api/v1/apikeys/made_by_oidc").then().statusCode(200);
+    }
+
+    @Test
+    void givesATokenWithoutTheAbacAllRoleNoKeyAndAnEmptyList() {
+        String account = Fixtures.unique("acct");
+        bearer(TestTokens.of(account, MANAGE, ABAC_ALL).sign(), account).body(key("some_key")).post("/api/v1/apikeys")
+                .then().statusCode(201);
+        String token = TestTokens.of(account, MANAGE).sign();
+        bearer(token, account).get("/api/v1/apikeys/some_key").then().statusCode(403)
+                .body("code", equalTo("ABAC_SCOPE_TOO_NARROW"));
+        bearer(token, account).body(key("another_key")).post("/api/v1/apikeys").then().statusCode(403)
+                .body("code", equalTo("ABAC_SCOPE_TOO_NARROW"));
+        bearer(token, account).get("/api/v1/apikeys").then().statusCode(200).body("totalItems", equalTo(0));
     }
 
     @Test

@@ -73,6 +73,20 @@ class RoleBindingResourceTest {
     }
 
     @Test
+    void namesAResourceByItsIdentifierOrATunnelByItsPortAndNothingElse() {
+        for (String value : new String[] {"payments_git", "30001"}) {
+            api().body(binding("by_" + value, "ci_agent", Map.of("includeAllResources", false,
+                    "conditions", List.of(Map.of("attribute", "identifier", "value", value))))).post("/api/v1/role-bindings")
+                    .then().statusCode(201).body("resourceGroup.conditions[0].value", equalTo(value));
+        }
+        for (String value : new String[] {"not-an-identifier", "3000100001", "30001 ", "x".repeat(129)}) {
+            api().body(binding("bad", "ci_agent", Map.of("includeAllResources", false,
+                    "conditions", List.of(Map.of("attribute", "identifier", "value", value))))).post("/api/v1/role-bindings")
+                    .then().statusCode(400).body("errors[0].field", equalTo("resourceGroup.conditions[0].value"));
+        }
+    }
+
+    @Test
     void refusesDuplicatesUnknownRolesAndBadResourceGroups() {
         api().body(binding("dup", "ci_agent", ALL)).post("/api/v1/role-bindings").then().statusCode(201);
         api().body(binding("dup", "ci_agent", ALL)).post("/api/v1/role-bindings").then().statusCode(409)

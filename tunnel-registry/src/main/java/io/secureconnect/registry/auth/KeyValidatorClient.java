@@ -3,6 +3,7 @@ package io.secureconnect.registry.auth;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
+import io.secureconnect.common.auth.Target;
 import io.secureconnect.common.grpc.ClientAddress;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
@@ -33,11 +34,21 @@ public class KeyValidatorClient {
     /** Whose the token is, if it holds every permission (and ABAC "All" when asked) for the expected account. */
     public ValidateTokenResponse validate(String token, Set<String> permissions, boolean requireAbacAll,
             String expectedAccountId, String clientAddress) {
+        return validate(token, permissions, requireAbacAll, expectedAccountId, clientAddress, Target.ownScope());
+    }
+
+    /**
+     * The same, for a {@link Target}: one resource the token's resource groups must cover (403
+     * ABAC_SCOPE_TOO_NARROW otherwise), or the scope whose coverage the answer names (see KeyValidatorTargets).
+     */
+    public ValidateTokenResponse validate(String token, Set<String> permissions, boolean requireAbacAll,
+            String expectedAccountId, String clientAddress, Target target) {
         ValidateTokenRequest.Builder request = ValidateTokenRequest.newBuilder().setToken(token)
                 .addAllRequiredPermissions(permissions.stream().sorted().toList()).setRequireAbacAll(requireAbacAll);
         if (expectedAccountId != null) {
             request.setExpectedAccountId(expectedAccountId);
         }
+        KeyValidatorTargets.ask(request, target);
         ValidateTokenResponse response;
         try {
             response = keyValidator.withDeadlineAfter(DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
@@ -53,7 +64,7 @@ public class KeyValidatorClient {
                     "the API key cannot be checked right now (key-validator unavailable); try again");
         }
         if (!response.getValid()) {
-            throw denied(response);
+            throw denied(response, target);
         }
         Principal principal = response.getPrincipal();
         if (principal.getAccountId().isEmpty() || principal.getApiKeyId().isEmpty()) {
@@ -71,7 +82,7 @@ public class KeyValidatorClient {
         }
     }
 
-    private static KeyDenied denied(ValidateTokenResponse response) {
+    private static KeyDenied denied(ValidateTokenResponse response, Target target) {
         return switch (response.getReason()) {
             case DENIAL_REASON_MALFORMED -> new KeyDenied(401, "API_KEY_MALFORMED",
                     "the API key is malformed; expected pat.<account>.<token>.<secret> or sat.<...>");
@@ -83,7 +94,8 @@ public class KeyValidatorClient {
             case DENIAL_REASON_MISSING_PERMISSION -> new KeyDenied(403, "MISSING_PERMISSION",
                     "the API key lacks the permission(s) " + String.join(", ", response.getMissingPermissionsList()));
             case DENIAL_REASON_ABAC_SCOPE_TOO_NARROW -> new KeyDenied(403, "ABAC_SCOPE_TOO_NARROW",
-                    "the API key's resource scope must be All");
+                    target instanceof Target.One ? target.tooNarrow("this API key").getMessage()
+                            : "the API key's resource scope must be All");
             case DENIAL_REASON_WRONG_ACCOUNT -> new KeyDenied(403, "WRONG_ACCOUNT",
                     "this API key belongs to another account");
             default -> new KeyDenied(401, "API_KEY_REFUSED", "the API key was refused");
