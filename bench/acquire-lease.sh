@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tunnel-registry AcquireLease with 100 concurrent requesters (each its own account and key, so every grant
-# succeeds; a registered gateway kept alive), p50/p99, two ways: closed loop (acquire, release, again) and bursts
+# succeeds; a registered gateway kept alive; every call over TLS as gateway/bench-gateway, its client certificate
+# and the gateway id its requests name), p50/p99, two ways: closed loop (acquire, release, again) and bursts
 # (all 100 at the same instant, once each, 50 times after 5 unmeasured: a reconnect storm); then RenewLease
 # throughput with the same requesters each
 # holding one lease. Baseline in the same run: a single-row INSERT ... ON CONFLICT DO UPDATE on the same PostgreSQL
@@ -8,8 +9,8 @@
 # service (lease_acquire for port 0, then the release statement, same requesters and pool, on the registry's database).
 # (c) AcquireLease at a fixed rate (BENCH_ACQUIRE_RATE, default 200/s) spread over the requesters, open loop.
 #   bench/acquire-lease.sh        (BENCH_WARMUP=10 BENCH_DURATION=20 BENCH_REQUESTERS=100 BENCH_CHANNELS=4)
-# The registry serves gRPC on a port of its own (grpc-java's Netty server), as deployed by default; BENCH_SHARED_GRPC=1
-# puts it on the HTTP port instead (QUARKUS_GRPC_SERVER_USE_SEPARATE_SERVER=false, the Vert.x server).
+# The registry serves gRPC on a TLS port of its own (grpc-java's Netty server), as deployed. (BENCH_SHARED_GRPC=1, gRPC
+# on the plain HTTP port, is gone: no caller can present a client certificate there, so every call is refused.)
 # BENCH_BURSTS: how many bursts are measured (50). BENCH_ONLY: for tuning, the parts to run, comma-separated, of
 # loop (a), bursts (b), paced (c), renew, baselines
 # (then no report: no ratio without the baselines).
@@ -37,20 +38,14 @@ db=$(fresh_db registry)
 baseline_db=$(fresh_db upsert)
 port=$(free_port)
 grpc_port=$(free_port)
-separate_grpc=true
-if [[ ${BENCH_SHARED_GRPC:-0} == 1 ]]; then
-  grpc_port=$port
-  separate_grpc=false
-  echo "  gRPC on the HTTP port $port (the Vert.x server)"
-fi
-start_service registry tunnel-registry "$port" "$db" \
+start_service registry tunnel-registry "$port" "$grpc_port" "$db" \
   QUARKUS_GRPC_CLIENTS_KEYVALIDATOR_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_KEYVALIDATOR_PORT="$(free_port)" \
-  QUARKUS_GRPC_SERVER_USE_SEPARATE_SERVER="$separate_grpc" \
-  QUARKUS_GRPC_SERVER_HOST=127.0.0.1 QUARKUS_GRPC_SERVER_PORT="$grpc_port" ${BENCH_REGISTRY_ENV:-}
+  ${BENCH_REGISTRY_ENV:-}
 wait_ready registry "http://127.0.0.1:$port/q/health/ready"
 
 echo "  load average before: $(cut -d" " -f1-3 /proc/loadavg)"
-bench_java AcquireLeaseBench --registry="127.0.0.1:$grpc_port" --requesters="$REQUESTERS" --channels="$CHANNELS" --acquire-rate="$ACQUIRE_RATE" \
+bench_java AcquireLeaseBench --registry="127.0.0.1:$grpc_port" --identity="$(identity gateway bench-gateway)" \
+  --requesters="$REQUESTERS" --channels="$CHANNELS" --acquire-rate="$ACQUIRE_RATE" \
   ${BENCH_ONLY:+--only=$BENCH_ONLY} --bursts="${BENCH_BURSTS:-50}" \
   --warmup="$WARMUP" --duration="$DURATION" --pids="$PID_registry" --out="$RESULTS" \
   --baseline-jdbc-url="jdbc:postgresql://127.0.0.1:5432/$baseline_db?user=postgres" \

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Shared by the bench/*.sh drivers: fresh databases on the local PostgreSQL, services started as their packaged
-# applications on free loopback ports, and a trap that stops everything started here and drops those databases.
+# applications on free loopback ports (REST, and gRPC over TLS on a port of its own) with identities of a PKI of the
+# run (scripts/lib/pki.sh), and a trap that stops everything started here and drops those databases.
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH/.." && pwd)
+source "$ROOT/scripts/lib/pki.sh"
 WORK=$BENCH/target/run-$(date +%Y%m%d-%H%M%S)-$$
 LOGS=$WORK/logs
 JAR=$BENCH/target/bench.jar
@@ -30,7 +32,7 @@ bench_cleanup() {
     done < "$WORK/databases"
     rm -f "$WORK/databases"
   fi
-  rm -rf "$WORK/apps"
+  rm -rf "$WORK/apps" "$WORK/pki"
 }
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
@@ -40,12 +42,13 @@ bench_require_jars() {
   local module
   for module in "$@"; do
     if [ ! -f "$ROOT/$module/target/quarkus-app/quarkus-run.jar" ]; then
-      echo "missing $module/target/quarkus-app/quarkus-run.jar: ./mvnw -B -q -pl $module install -DskipTests" >&2
+      echo "missing $module/target/quarkus-app/quarkus-run.jar: ./mvnw -B -q -pl $module -am package -DskipTests" >&2
       exit 1
     fi
   done
   if [ ! -f "$JAR" ]; then
-    (cd "$ROOT" && ./mvnw -B -q -f bench/pom.xml package)
+    # -am: the stubs and common classes of this checkout, not whatever another checkout installed in ~/.m2
+    (cd "$ROOT" && ./mvnw -B -q -pl bench -am package -DskipTests)
   fi
   # Run from a copy, so that a rebuild of bench/ during the run cannot pull classes from under the JVM.
   cp "$JAR" "$WORK/bench.jar"
@@ -69,11 +72,20 @@ fresh_db() {
   echo "$db"
 }
 
-# start_service NAME MODULE PORT DATABASE [ENV=VALUE...]: the packaged service on 127.0.0.1:PORT.
+# identity KIND NAME: prints the directory of the run's certificate for KIND/NAME (service, gateway or runner;
+# spiffe://secureconnect/KIND/NAME), issued on first use by the run's own CA in WORK/pki (deleted on exit).
+identity() {
+  pki_ensure "$WORK/pki" >/dev/null
+  pki_identity "$WORK/pki" "$1" "$2"
+}
+
+# start_service NAME MODULE PORT GRPC_PORT DATABASE [ENV=VALUE...]: the packaged service on 127.0.0.1, REST on
+# PORT and gRPC (TLS, callers must present a certificate of WORK/pki) on GRPC_PORT, as service/MODULE.
 # BENCH_JFR=1 records a JFR profile of each service in WORK/NAME.jfr (summarise with bench/jfr-top.py).
 start_service() {
-  local name=$1 module=$2 port=$3 db=$4
-  shift 4
+  local name=$1 module=$2 port=$3 grpc_port=$4 db=$5 identity_dir
+  shift 5
+  identity_dir=$(identity service "$module")
   # A private copy of the packaged application: colleagues rebuilding target/quarkus-app while a benchmark runs
   # replace jars under the running JVM (seen: an event loop hung for minutes in the runner class loader).
   if [ ! -d "$WORK/apps/$module" ]; then
@@ -81,6 +93,8 @@ start_service() {
     cp -r "$ROOT/$module/target/quarkus-app" "$WORK/apps/$module"
   fi
   env QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$port" \
+    QUARKUS_GRPC_SERVER_HOST=127.0.0.1 QUARKUS_GRPC_SERVER_PORT="$grpc_port" \
+    SECURECONNECT_IDENTITY_DIR="$identity_dir" \
     QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$db" "$@" \
     java ${BENCH_SERVICE_JAVA_OPTS:-} ${BENCH_JFR:+-XX:StartFlightRecording=filename=$WORK/$name.jfr,settings=profile,dumponexit=true} -jar "$WORK/apps/$module/quarkus-run.jar" > "$LOGS/$name.log" 2>&1 &
   BENCH_PIDS+=($!)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# ValidateToken over gRPC, 32 concurrent callers: warm cache and cache misses (every call reads PostgreSQL),
+# ValidateToken over gRPC (TLS, as gateway/bench-gateway with its client certificate, each caller forwarding an
+# agent address as a gateway does), 32 concurrent callers: warm cache and cache misses (every call reads PostgreSQL),
 # against Keycloak 26.5.6 token introspection measured in the same run with the same load generator (and wrk).
 # Each of ours is measured closed loop (32 callers, as fast as answered) and then open loop at a fixed rate
 # (warm 5,000/s, cache miss 500/s; latency from the scheduled time), the load the targets name.
@@ -30,11 +31,13 @@ echo "== key-validator: two instances on one fresh database (default cache; cach
 db=$(fresh_db keys)
 pepper=$(openssl rand -base64 48 | tr -d '\n')
 warm_port=$(free_port)
-start_service kv-warm key-validator "$warm_port" "$db" SECURECONNECT_KEYS_PEPPER="$pepper"
+warm_grpc=$(free_port)
+start_service kv-warm key-validator "$warm_port" "$warm_grpc" "$db" SECURECONNECT_KEYS_PEPPER="$pepper"
 wait_ready kv-warm "http://127.0.0.1:$warm_port/q/health/ready"
 admin=$(cat "$(bootstrap_key kv-warm)")
 cold_port=$(free_port)
-start_service kv-cold key-validator "$cold_port" "$db" SECURECONNECT_KEYS_PEPPER="$pepper" \
+cold_grpc=$(free_port)
+start_service kv-cold key-validator "$cold_port" "$cold_grpc" "$db" SECURECONNECT_KEYS_PEPPER="$pepper" \
   SECURECONNECT_KEYS_CACHE_MAX_ENTRIES=0
 wait_ready kv-cold "http://127.0.0.1:$cold_port/q/health/ready"
 
@@ -46,11 +49,13 @@ for i in $(seq 1 "$TOKENS"); do
     -d "{\"identifier\":\"bench_$i\",\"name\":\"bench $i\"}" | jq -r .token >> "$WORK/tokens"
 done
 
+gateway=$(identity gateway bench-gateway)
 echo "== ours (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
-bench_java ValidateTokenBench --target="127.0.0.1:$warm_port" --tokens="$WORK/tokens" --channels="$CHANNELS" \
-  --label="ValidateToken warm cache" --rate="$WARM_RATE" --pids="$PID_kv_warm" "${COMMON[@]}"
-bench_java ValidateTokenBench --target="127.0.0.1:$cold_port" --tokens="$WORK/tokens" --channels="$CHANNELS" \
-  --label="ValidateToken cache miss (PG)" --rate="$COLD_RATE" --pids="$PID_kv_cold" "${COMMON[@]}"
+bench_java ValidateTokenBench --target="127.0.0.1:$warm_grpc" --identity="$gateway" --tokens="$WORK/tokens" \
+  --channels="$CHANNELS" --label="ValidateToken warm cache" --rate="$WARM_RATE" --pids="$PID_kv_warm" "${COMMON[@]}"
+bench_java ValidateTokenBench --target="127.0.0.1:$cold_grpc" --identity="$gateway" --tokens="$WORK/tokens" \
+  --channels="$CHANNELS" --label="ValidateToken cache miss (PG)" --rate="$COLD_RATE" --pids="$PID_kv_cold" \
+  "${COMMON[@]}"
 bench_cleanup # the machine to Keycloak alone
 if [ -n "${BENCH_SKIP_KEYCLOAK:-}" ]; then
   bench_java Report --in="$RESULTS"

@@ -42,7 +42,7 @@ tunnel_start() {
     ALLOW="127.0.0.1:$origin_port" start_cmd "$run" agent java -jar agent/target/agent-runner.jar
   wait_agent "$run" agent "$tunnel_port"
   tunnel_connector "$admin" default bench_origin "http://127.0.0.1:$origin_port/" "$tunnel_port" >/dev/null
-  eval "$(resolve_env default "bench-$(date +%s)" bench_origin)"
+  eval "$(resolve_env "$run" default "bench-$(date +%s)" bench_origin)"
   PROXY=$HARNESS_HTTP_PROXY
   GATEWAY_PID=$(cat "$run/pids/gateway")
   AGENT_PID=$(cat "$run/pids/agent")

@@ -16,12 +16,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.IntFunction;
 
 /**
  * tunnel-registry leases with {@code --requesters} (default 100) concurrent requesters, each its own account and
- * API key so that every grant succeeds: (1) acquire (port 0: lowest free port) then release, closed loop, latency
- * of the acquire alone; (1b) bursts: all requesters at the same instant, once each (a reconnect storm);
- * (1c) with {@code --acquire-rate}: acquisitions at that fixed rate spread over the requesters ({@link PacedAcquire});
+ * API key so that every grant succeeds, all through the gateway that {@code --identity} names (its certificate, e.g.
+ * {@code gateway/bench-gateway}: a gateway acts only as itself): (1) acquire (port 0: lowest free port) then
+ * release, closed loop, latency of the acquire alone; (1b) bursts: all requesters at the same instant, once each
+ * (a reconnect storm); (1c) with {@code --acquire-rate}: acquisitions at that fixed rate spread over the requesters ({@link PacedAcquire});
  * (2) each requester holds one lease and renews it with traffic counters as fast as it can.
  * Then the baseline on the same PostgreSQL ({@link UpsertBaseline}), and with {@code --registry-jdbc-url} the
  * registry's own SQL without the service ({@link LeaseSqlFloor}). For tuning, {@code --only=} names the parts to run:
@@ -42,8 +44,11 @@ public final class AcquireLeaseBench {
         Duration duration = args.seconds("duration", 20);
         String out = args.get("out", null);
         Set<String> only = Set.of(args.get("only", "loop,bursts,paced,renew,baselines").split(","));
-        try (Channels channels = new Channels(args.get("registry"), args.integer("channels", 4));
-                GatewayKeeper gateway = new GatewayKeeper(channels.get(0))) {
+        Identity identity = Identity.of(args.get("identity"));
+        try (Channels channels = new Channels(args.get("registry"), args.integer("channels", 4), identity);
+                GatewayKeeper gateway = new GatewayKeeper(channels.get(0), identity)) {
+            // every request names the gateway of the certificate: a gateway acts only as itself
+            IntFunction<AcquireLeaseRequest> acquire = requester -> acquire(gateway.id(), requester);
             List<TunnelRegistryGrpc.TunnelRegistryBlockingStub> stubs = new ArrayList<>();
             List<TunnelRegistryGrpc.TunnelRegistryStub> async = new ArrayList<>();
             for (int i = 0; i < requesters; i++) {
@@ -51,18 +56,17 @@ public final class AcquireLeaseBench {
                 async.add(TunnelRegistryGrpc.newStub(channels.get(i)));
             }
             if (only.contains("loop")) {
-                loop(async, requesters, warmup, duration).report(out);
+                loop(async, acquire, requesters, warmup, duration).report(out);
             }
             if (only.contains("bursts")) {
-                burst(async, args.integer("bursts", 50)).report(out);
+                burst(async, acquire, args.integer("bursts", 50)).report(out);
             }
             int rate = args.integer("acquire-rate", 0);
             if (rate > 0 && only.contains("paced")) {
-                PacedAcquire.run(async, AcquireLeaseBench::acquire, GatewayKeeper.GATEWAY_ID, rate, warmup, duration,
-                        out).report(out);
+                PacedAcquire.run(async, acquire, rate, warmup, duration, out).report(out);
             }
             if (only.contains("renew")) {
-                renew(stubs, async, requesters, warmup, duration).report(out);
+                renew(stubs, async, acquire, requesters, warmup, duration).report(out);
             }
         }
         if (only.contains("baselines")) {
@@ -77,13 +81,14 @@ public final class AcquireLeaseBench {
     }
 
     /** Acquire (port 0) then release, closed loop; the latency of the acquire alone. */
-    private static Result loop(List<TunnelRegistryGrpc.TunnelRegistryStub> async, int requesters, Duration warmup,
-            Duration duration) throws Exception {
+    private static Result loop(List<TunnelRegistryGrpc.TunnelRegistryStub> async,
+            IntFunction<AcquireLeaseRequest> acquire, int requesters, Duration warmup, Duration duration)
+            throws Exception {
         return AsyncClosedLoop.run("AcquireLease (then release)", requesters, warmup, duration,
                 (caller, iteration, done) -> {
                     long start = System.nanoTime();
                     AtomicReference<Lease> granted = new AtomicReference<>();
-                    async.get(caller).acquireLease(acquire(caller), Observers.of(failure -> {
+                    async.get(caller).acquireLease(acquire.apply(caller), Observers.of(failure -> {
                         long nanos = System.nanoTime() - start;
                         if (failure != null) {
                             done.finished(nanos, failure);
@@ -98,18 +103,18 @@ public final class AcquireLeaseBench {
 
     /** Each requester holds one lease and renews it (with traffic counters) as fast as it can. */
     private static Result renew(List<TunnelRegistryGrpc.TunnelRegistryBlockingStub> stubs,
-            List<TunnelRegistryGrpc.TunnelRegistryStub> async, int requesters, Duration warmup, Duration duration)
-            throws Exception {
+            List<TunnelRegistryGrpc.TunnelRegistryStub> async, IntFunction<AcquireLeaseRequest> acquire,
+            int requesters, Duration warmup, Duration duration) throws Exception {
         List<Lease> held = new ArrayList<>();
         for (int i = 0; i < requesters; i++) {
-            held.add(stubs.get(i).acquireLease(acquire(i)).getLease());
+            held.add(stubs.get(i).acquireLease(acquire.apply(i)).getLease());
         }
         return AsyncClosedLoop.run("RenewLease", requesters, warmup, duration, (caller, iteration, done) -> {
             Lease lease = held.get(caller);
             long start = System.nanoTime();
             async.get(caller).renewLease(RenewLeaseRequest.newBuilder()
                     .setAccountId(lease.getAccountId()).setPort(lease.getPort()).setEpoch(lease.getEpoch())
-                    .setGatewayId(GatewayKeeper.GATEWAY_ID)
+                    .setGatewayId(lease.getGatewayId())
                     .setCounters(TrafficCounters.newBuilder().setBytesIn(iteration * 1000)
                             .setBytesOut(iteration * 2000).setOpenConnections(1).setAgents(1)).build(),
                     Observers.of(failure -> done.finished(System.nanoTime() - start, failure), ignored -> { }));
@@ -121,7 +126,8 @@ public final class AcquireLeaseBench {
      * release (not measured) and the next burst starts. Latency of each acquire from the common start. The first
      * {@link #WARMUP_BURSTS} are not measured (the other figures have their warm-up too).
      */
-    private static Result burst(List<TunnelRegistryGrpc.TunnelRegistryStub> stubs, int bursts) throws Exception {
+    private static Result burst(List<TunnelRegistryGrpc.TunnelRegistryStub> stubs,
+            IntFunction<AcquireLeaseRequest> acquire, int bursts) throws Exception {
         int requesters = stubs.size();
         System.out.printf("  AcquireLease burst: %d requesters at once, %d bursts after %d unmeasured%n", requesters,
                 bursts, WARMUP_BURSTS);
@@ -144,7 +150,7 @@ public final class AcquireLeaseBench {
             long start = System.nanoTime();
             for (int i = 0; i < requesters; i++) {
                 int requester = i;
-                stubs.get(i).acquireLease(acquire(i), Observers.of(failure -> {
+                stubs.get(i).acquireLease(acquire.apply(i), Observers.of(failure -> {
                     if (failure == null) {
                         long nanos = System.nanoTime() - start;
                         measured.add(nanos);
@@ -187,14 +193,15 @@ public final class AcquireLeaseBench {
                 (System.nanoTime() - begin) / 1e9, firstError.get(), CpuProbe.Usage.NONE);
     }
 
-    private static ReleaseLeaseRequest release(Lease lease) {
+    /** Released through the gateway that holds it (the lease names it). */
+    static ReleaseLeaseRequest release(Lease lease) {
         return ReleaseLeaseRequest.newBuilder().setAccountId(lease.getAccountId()).setPort(lease.getPort())
-                .setEpoch(lease.getEpoch()).setGatewayId(GatewayKeeper.GATEWAY_ID).build();
+                .setEpoch(lease.getEpoch()).setGatewayId(lease.getGatewayId()).build();
     }
 
-    private static AcquireLeaseRequest acquire(int requester) {
+    private static AcquireLeaseRequest acquire(String gatewayId, int requester) {
         return AcquireLeaseRequest.newBuilder().setAccountId("bench-account-" + requester).setPort(0)
-                .setApiKeyId("bench-key-" + requester).setGatewayId(GatewayKeeper.GATEWAY_ID)
+                .setApiKeyId("bench-key-" + requester).setGatewayId(gatewayId)
                 .setAgentId("bench-agent-" + requester).setAgentHost("bench-host-" + requester)
                 .setAgentVersion("bench").build();
     }

@@ -12,12 +12,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Plays the gateway side the registry expects: registers a gateway, heartbeats it every 5 s (the registry
- * refuses leases through a gateway that stopped), and runs other keep-alive chores (lease renewals) on the same timer.
+ * Plays the gateway side the registry expects: registers the gateway whose certificate the channel presents (a
+ * gateway acts only as itself), heartbeats it every 5 s (the registry refuses leases through a gateway that
+ * stopped), and runs other keep-alive chores (lease renewals) on the same timer.
  */
 final class GatewayKeeper implements AutoCloseable {
-
-    static final String GATEWAY_ID = "bench-gateway";
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "gateway-keeper");
@@ -25,14 +24,22 @@ final class GatewayKeeper implements AutoCloseable {
         return thread;
     });
     private final List<String> failures = new ArrayList<>();
+    private final String id;
 
-    GatewayKeeper(ManagedChannel registry) {
+    /** {@code registry}: a channel presenting {@code gateway}'s certificate. */
+    GatewayKeeper(ManagedChannel registry, Identity gateway) {
+        this.id = gateway.gatewayId();
         TunnelRegistryGrpc.TunnelRegistryBlockingStub stub = TunnelRegistryGrpc.newBlockingStub(registry);
         stub.withDeadlineAfter(10, TimeUnit.SECONDS).registerGateway(RegisterGatewayRequest.newBuilder()
-                .setGateway(Gateway.newBuilder().setGatewayId(GATEWAY_ID).setAgentEndpoint("127.0.0.1:8443")
+                .setGateway(Gateway.newBuilder().setGatewayId(id).setAgentEndpoint("127.0.0.1:8443")
                         .setProxyHost("127.0.0.1").setVersion("bench")).build());
         every(5, () -> stub.withDeadlineAfter(5, TimeUnit.SECONDS)
-                .heartbeatGateway(HeartbeatGatewayRequest.newBuilder().setGatewayId(GATEWAY_ID).build()));
+                .heartbeatGateway(HeartbeatGatewayRequest.newBuilder().setGatewayId(id).build()));
+    }
+
+    /** The gateway id, from the certificate: what every lease request names. */
+    String id() {
+        return id;
     }
 
     /** Runs {@code chore} every {@code seconds}; a failure is kept for {@link #close()} to report. */

@@ -4,7 +4,6 @@ import io.grpc.stub.StreamObserver;
 import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseRequest;
 import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseResponse;
 import io.secureconnect.proto.tunnelregistry.v1.Lease;
-import io.secureconnect.proto.tunnelregistry.v1.ReleaseLeaseRequest;
 import io.secureconnect.proto.tunnelregistry.v1.ReleaseLeaseResponse;
 import io.secureconnect.proto.tunnelregistry.v1.TunnelRegistryGrpc;
 import java.time.Duration;
@@ -24,7 +23,7 @@ final class PacedAcquire {
     }
 
     static Result run(List<TunnelRegistryGrpc.TunnelRegistryStub> stubs, IntFunction<AcquireLeaseRequest> request,
-            String gatewayId, int rate, Duration warmup, Duration duration, String out) throws InterruptedException {
+            int rate, Duration warmup, Duration duration, String out) throws InterruptedException {
         AtomicLong turn = new AtomicLong();
         AtomicLong releaseErrors = new AtomicLong();
         Result result = OpenLoop.run("AcquireLease @" + rate + "/s", rate, warmup, duration, (n, done) -> {
@@ -46,9 +45,7 @@ final class PacedAcquire {
                 @Override
                 public void onCompleted() {
                     done.accept(null);
-                    stub.releaseLease(ReleaseLeaseRequest.newBuilder().setAccountId(lease.getAccountId())
-                            .setPort(lease.getPort()).setEpoch(lease.getEpoch()).setGatewayId(gatewayId).build(),
-                            ignoring(t -> releaseErrors.incrementAndGet()));
+                    stub.releaseLease(AcquireLeaseBench.release(lease), ignoring(t -> releaseErrors.incrementAndGet()));
                 }
             });
         }, out);

@@ -21,9 +21,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * connector-policy ResolveBuildNetwork for a build naming {@code --connectors} (comma-separated identifiers of
  * account-level connectors with Secure Connect on), at a fixed rate (open loop, default 500/s); the account's
- * tunnel is made connected first (a registered gateway and a lease kept alive, as a gateway would). Baseline in
+ * tunnel is made connected first (a registered gateway and a lease kept alive, as a gateway would: as
+ * {@code --gateway-identity}), and the resolutions are asked as a runner ({@code --runner-identity}). Baseline in
  * the same run, measured first (so that a resolve backlog cannot slow it): ValidateToken with a warm cache at the
- * same rate against {@code --key-validator}.
+ * same rate against {@code --key-validator}, as the gateway.
  */
 public final class ResolveBuildNetworkBench {
 
@@ -40,17 +41,20 @@ public final class ResolveBuildNetworkBench {
         String out = args.get("out", null);
         Tokens tokens = new Tokens(Path.of(args.get("tokens")), account);
         int channelCount = args.integer("channels", 4);
-        try (Channels registry = new Channels(args.get("registry"), 1);
-                Channels policy = new Channels(args.get("policy"), channelCount);
-                Channels keys = new Channels(args.get("key-validator"), channelCount);
-                GatewayKeeper gateway = new GatewayKeeper(registry.get(0))) {
+        // The tunnel and the baseline's validations as a gateway; resolutions as a runner (the build orchestrator).
+        Identity gatewayIdentity = Identity.of(args.get("gateway-identity"));
+        Identity runner = Identity.of(args.get("runner-identity"));
+        try (Channels registry = new Channels(args.get("registry"), 1, gatewayIdentity);
+                Channels policy = new Channels(args.get("policy"), channelCount, runner);
+                Channels keys = new Channels(args.get("key-validator"), channelCount, gatewayIdentity);
+                GatewayKeeper gateway = new GatewayKeeper(registry.get(0), gatewayIdentity)) {
             TunnelRegistryGrpc.TunnelRegistryBlockingStub leases = TunnelRegistryGrpc.newBlockingStub(registry.get(0));
             Lease lease = leases.withDeadlineAfter(10, TimeUnit.SECONDS).acquireLease(AcquireLeaseRequest.newBuilder()
-                    .setAccountId(account).setPort(0).setApiKeyId("bench-agent-key").setGatewayId(GatewayKeeper.GATEWAY_ID)
+                    .setAccountId(account).setPort(0).setApiKeyId("bench-agent-key").setGatewayId(gateway.id())
                     .setAgentId("bench-agent").setAgentHost("bench-host").setAgentVersion("bench").build()).getLease();
             gateway.every(5, () -> leases.withDeadlineAfter(5, TimeUnit.SECONDS).renewLease(RenewLeaseRequest.newBuilder()
                     .setAccountId(account).setPort(lease.getPort()).setEpoch(lease.getEpoch())
-                    .setGatewayId(GatewayKeeper.GATEWAY_ID).build()));
+                    .setGatewayId(lease.getGatewayId()).build()));
             System.out.printf("  tunnel of account %s connected on port %d (epoch %d)%n", account, lease.getPort(),
                     lease.getEpoch());
 
