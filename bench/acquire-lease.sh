@@ -50,7 +50,7 @@ bench_java AcquireLeaseBench --registry="127.0.0.1:$grpc_port" --identity="$(ide
   --warmup="$WARMUP" --duration="$DURATION" --pids="$PID_registry" --out="$RESULTS" \
   --baseline-jdbc-url="jdbc:postgresql://127.0.0.1:5432/$baseline_db?user=postgres" \
   --registry-jdbc-url="jdbc:postgresql://127.0.0.1:5432/$db?user=postgres"
-curl -s "http://127.0.0.1:$port/q/metrics" | grep '^secureconnect_registry_lease_batch' > "$WORK/registry-batches.txt" || true
+curl -s "http://127.0.0.1:$MANAGEMENT_PORT_registry/q/metrics" | grep '^secureconnect_registry_lease_batch' > "$WORK/registry-batches.txt" || true
 echo "  lease batches of the registry (whole run): $(awk '{printf "%s %s; ", $1, $2}' "$WORK/registry-batches.txt")"
 echo "  leases in the registry database: $(psql -h 127.0.0.1 -U postgres -d "$db" -Atqc "select count(*) || ' rows, ' || coalesce(max(epoch), 0) || ' max epoch' from lease" 2>/dev/null || true)"
 

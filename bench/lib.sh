@@ -83,9 +83,10 @@ identity() {
 # PORT and gRPC (TLS, callers must present a certificate of WORK/pki) on GRPC_PORT, as service/MODULE.
 # BENCH_JFR=1 records a JFR profile of each service in WORK/NAME.jfr (summarise with bench/jfr-top.py).
 start_service() {
-  local name=$1 module=$2 port=$3 grpc_port=$4 db=$5 identity_dir
+  local name=$1 module=$2 port=$3 grpc_port=$4 db=$5 identity_dir management_port
   shift 5
   identity_dir=$(identity service "$module")
+  management_port=$(free_port)
   # A private copy of the packaged application: colleagues rebuilding target/quarkus-app while a benchmark runs
   # replace jars under the running JVM (seen: an event loop hung for minutes in the runner class loader).
   if [ ! -d "$WORK/apps/$module" ]; then
@@ -95,10 +96,13 @@ start_service() {
   env QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$port" \
     QUARKUS_GRPC_SERVER_HOST=127.0.0.1 QUARKUS_GRPC_SERVER_PORT="$grpc_port" \
     SECURECONNECT_IDENTITY_DIR="$identity_dir" \
+    QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT="$management_port" \
     QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$db" "$@" \
     java ${BENCH_SERVICE_JAVA_OPTS:-} ${BENCH_JFR:+-XX:StartFlightRecording=filename=$WORK/$name.jfr,settings=profile,dumponexit=true} -jar "$WORK/apps/$module/quarkus-run.jar" > "$LOGS/$name.log" 2>&1 &
   BENCH_PIDS+=($!)
   eval "PID_${name//-/_}=$!"
+  # /q/metrics is on the management port: MANAGEMENT_PORT_<name>
+  eval "MANAGEMENT_PORT_${name//-/_}=$management_port"
 }
 
 # wait_ready NAME URL: up to 90 s for a 200.
