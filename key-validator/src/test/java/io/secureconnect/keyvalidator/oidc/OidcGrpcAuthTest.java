@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.Timestamp;
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse;
@@ -30,6 +31,7 @@ import io.secureconnect.testing.FreshDatabaseResource;
 import io.secureconnect.testing.IdentityResource;
 import io.secureconnect.testing.TestChannels;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -145,7 +147,10 @@ class OidcGrpcAuthTest {
         fixtures.token(scope, key, null, null);
         String gateway = TestTokens.of(null, "sc_gateway").client("gateway").gateway("gw-a").sign();
         Iterator<RevocationEvent> events = stub(gateway).withDeadlineAfter(20, TimeUnit.SECONDS)
-                .watchRevocations(WatchRevocationsRequest.getDefaultInstance());
+                .watchRevocations(WatchRevocationsRequest.newBuilder()
+                        // From before the revocation: the stream is admitted only once the token is verified, so a
+                        // live-only watch could start after the event and miss it.
+                        .setSince(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond() - 60)).build());
         keys.delete(scope, key);
         boolean seen = false;
         while (!seen && events.hasNext()) {
