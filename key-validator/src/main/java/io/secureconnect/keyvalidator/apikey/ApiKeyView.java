@@ -8,7 +8,7 @@ public record ApiKeyView(String identifier, String name, String description, Map
         String accountIdentifier, String orgIdentifier, String projectIdentifier, ApiKeyType apiKeyType,
         String parentIdentifier, long defaultTimeToExpireToken, Instant createdAt, Instant updatedAt) {
 
-    static ApiKeyView of(ApiKey key) {
+    public static ApiKeyView of(ApiKey key) {
         return new ApiKeyView(key.identifier, key.name, key.description, key.tags, key.accountId,
                 emptyToNull(key.orgId), emptyToNull(key.projectId), key.keyType, key.parentId,
                 key.defaultTokenLifetimeMs, key.createdAt, key.updatedAt);

@@ -75,7 +75,7 @@ class BootstrapAdminTest {
     @Order(2)
     void replicasStartingTogetherCreateExactlyOneAdmin() throws Exception {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("DELETE FROM role_binding WHERE identifier = 'bootstrap_admin'");
+            statement.execute("DELETE FROM role_binding WHERE identifier LIKE 'bootstrap_admin%'");
             statement.execute("DELETE FROM api_key");
         }
         CountDownLatch start = new CountDownLatch(1);
