@@ -56,7 +56,10 @@ class DockerComposeTest {
                     Set.of("postgres", "key-validator", "tunnel-registry")),
             new Module("gateway", 8084, union(Set.of(8084, 8443, 8444), range(30000, 30099)), null,
                     Set.of("key-validator", "tunnel-registry")),
-            new Module("agent", 8085, Set.of(8085), null, Set.of("gateway", "private-web")));
+            new Module("agent", 8085, Set.of(8085), null, Set.of("demo-setup", "gateway", "private-web")));
+
+    /** Services that run once and exit. */
+    static final Set<String> JOBS = Set.of("demo-setup");
 
     static final Path REPO = Path.of("").toAbsolutePath().getParent(); // tests run in e2e/
     static final Pattern JDBC_URL = Pattern.compile("jdbc:postgresql://([^:/]+)(?::(\\d+))?/([^?]+).*");
@@ -140,13 +143,13 @@ class DockerComposeTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("modules")
-    @DisplayName("each module waits until its dependencies are healthy")
+    @DisplayName("each module waits until its dependencies are healthy (one-shot jobs: until they succeeded)")
     void eachModuleWaitsForHealthyDependencies(Module module) {
         Map<String, String> dependsOn = dependsOn(module.name());
         assertTrue(dependsOn.keySet().containsAll(module.dependencies()),
                 module + " depends on " + dependsOn.keySet() + ", must include " + module.dependencies());
-        dependsOn.forEach((dependency, condition) ->
-                assertEquals("service_healthy", condition, module + " waits for " + dependency));
+        dependsOn.forEach((dependency, condition) -> assertEquals(JOBS.contains(dependency)
+                ? "service_completed_successfully" : "service_healthy", condition, module + " waits for " + dependency));
     }
 
     @Test
@@ -293,14 +296,65 @@ class DockerComposeTest {
     }
 
     @Test
-    @DisplayName("the agent gets the product's three settings and cannot start without an API key")
-    void agentRequiresAnApiKey() {
+    @DisplayName("the agent gets the product's settings, its API key from the file the one-shot demo-setup writes")
+    void agentReadsItsApiKeyFromTheFileDemoSetupWrites() {
         Map<String, String> env = environment("agent");
-        assertTrue(env.getOrDefault("API_KEY", "").matches("\\$\\{[A-Za-z_][A-Za-z0-9_]*:\\?.+}"),
-                "API_KEY must be a required variable (${NAME:?message}), is: " + env.get("API_KEY"));
+        assertFalse(env.containsKey("API_KEY"), "the key comes from a file, not a variable to copy by hand");
+        assertEquals("/agent-key/api-key", env.get("API_KEY_FILE"), "API_KEY_FILE");
+        assertEquals(new Mount("agent-key", true), pkiMounts("agent").get("/agent-key"));
+        assertEquals("service_completed_successfully", dependsOn("agent").get("demo-setup"),
+                "the agent starts once demo-setup has written its key");
         int port = Integer.parseInt(defaultValue(env.getOrDefault("REMOTE_PORT", "")));
         assertTrue(port >= 30000 && port <= 30099, "REMOTE_PORT=" + port + ": must be from 30000 to 30099");
         assertEquals("gateway:8443", env.get("REMOTE_SERVER"), "REMOTE_SERVER");
+    }
+
+    @Test
+    @DisplayName("demo-setup makes the agent's key once, with the token key-validator writes to a file on first start")
+    void demoSetupMakesTheAgentsKeyWithTheBootstrapToken() {
+        assertEquals("/bootstrap/admin-token", environment("key-validator").get("SECURECONNECT_KEYS_BOOTSTRAP_TOKEN_FILE"),
+                "key-validator writes the bootstrap token to a file instead of its log");
+        assertEquals(new Mount("bootstrap", false), pkiMounts("key-validator").get("/bootstrap"));
+        assertEquals(new Mount("bootstrap", true), pkiMounts("demo-setup").get("/bootstrap"));
+        assertEquals(new Mount("agent-key", false), pkiMounts("demo-setup").get("/agent-key"));
+        assertEquals("service_healthy", dependsOn("demo-setup").get("key-validator"));
+        assertEquals("service_healthy", dependsOn("demo-setup").get("connector-policy"));
+        assertEquals("no", String.valueOf(service("demo-setup").get("restart")), "a job runs once");
+        List<String> entrypoint = list(service("demo-setup").get("entrypoint")).stream().map(String::valueOf).toList();
+        assertEquals(List.of("sh", "/setup/demo-setup.sh"), entrypoint);
+        assertTrue(volumes("demo-setup").contains(Map.entry(REPO.resolve("deploy/compose"), "/setup:ro"))
+                || volumes("demo-setup").contains(Map.entry(REPO.resolve("deploy/compose"), "/setup")),
+                "demo-setup mounts deploy/compose: " + volumes("demo-setup"));
+        assertTrue(Files.isRegularFile(REPO.resolve("deploy/compose/demo-setup.sh")), "the script exists");
+    }
+
+    @Test
+    @DisplayName("each container mounts only the secrets it needs from the pki volume")
+    void eachContainerMountsOnlyTheSecretsItNeeds() {
+        Map<String, Set<Mount>> expected = Map.of(
+                "key-validator", Set.of(new Mount("for/key-validator", true), new Mount("bootstrap", false)),
+                "tunnel-registry", Set.of(new Mount("for/tunnel-registry", true)),
+                "connector-policy", Set.of(new Mount("for/connector-policy", true)),
+                "gateway", Set.of(new Mount("for/gateway", true)),
+                "demo-setup", Set.of(new Mount("bootstrap", true), new Mount("agent-key", false)),
+                "agent", Set.of(new Mount("for/agent", true), new Mount("agent-key", true)));
+        assertAll(services.keySet().stream().filter(name -> !name.equals("pki")).<Executable>map(name -> () ->
+                assertEquals(expected.getOrDefault(name, Set.of()), Set.copyOf(pkiMounts(name).values()),
+                        name + " mounts of the pki volume")));
+    }
+
+    @Test
+    @DisplayName("no variable is required: every ${...} has a default, so `docker compose up` needs no set-up")
+    void noVariableIsRequired() throws IOException {
+        String text = Files.readString(REPO.resolve("docker-compose.yml"));
+        Matcher interpolation = Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)([^}]*)}").matcher(text);
+        List<String> required = new ArrayList<>();
+        while (interpolation.find()) {
+            if (!interpolation.group(2).startsWith(":-") && !interpolation.group(2).startsWith("-")) {
+                required.add(interpolation.group());
+            }
+        }
+        assertEquals(List.of(), required, "variables without a default");
     }
 
     @Test
@@ -415,6 +469,23 @@ class DockerComposeTest {
             }
             Path host = source.startsWith(".") || source.startsWith("/") ? REPO.resolve(source).normalize() : Path.of(source);
             mounts.add(Map.entry(host, target));
+        }
+        return mounts;
+    }
+
+    /** A mount of a folder of the pki volume (long syntax, volume.subpath). */
+    record Mount(String subpath, boolean readOnly) {}
+
+    /** The service's mounts of the pki volume, by container path. */
+    static Map<String, Mount> pkiMounts(String name) {
+        Map<String, Mount> mounts = new LinkedHashMap<>();
+        for (Object volume : list(service(name).get("volumes"))) {
+            Map<String, Object> mount = map(volume);
+            if ("pki".equals(mount.get("source"))) {
+                Object subpath = map(mount.get("volume")).get("subpath");
+                mounts.put(String.valueOf(mount.get("target")), new Mount(subpath == null ? "" : String.valueOf(subpath),
+                        Boolean.TRUE.equals(mount.get("read_only"))));
+            }
         }
         return mounts;
     }

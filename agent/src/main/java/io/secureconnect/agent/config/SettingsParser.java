@@ -28,6 +28,7 @@ public final class SettingsParser {
         FLAGS.put("REMOTE_PORT", "--remote-port");
         FLAGS.put("REMOTE_SERVER", "--remote-server");
         FLAGS.put("API_KEY", "--api-key");
+        FLAGS.put("API_KEY_FILE", "--api-key-file");
         FLAGS.put("ALLOW", "--allow");
         FLAGS.put("GATEWAY_CA", "--gateway-ca");
         FLAGS.put("HTTPS_PROXY", "--https-proxy");
@@ -58,7 +59,7 @@ public final class SettingsParser {
         Map<String, Given> given = merge(env, args);
         int port = remotePort(required(given, "REMOTE_PORT", PORT_RANGE));
         HostPort server = remoteServer(required(given, "REMOTE_SERVER", SERVER_FORM));
-        String apiKey = apiKey(given.get("API_KEY"));
+        String apiKey = apiKey(given.get("API_KEY"), given.get("API_KEY_FILE"));
         Allowlist allow = allow(given.get("ALLOW"));
         Optional<Path> ca = gatewayCa(given.get("GATEWAY_CA"));
         Optional<ProxySettings> proxy = httpsProxy(given.get("HTTPS_PROXY"));
@@ -69,7 +70,7 @@ public final class SettingsParser {
 
     /** What {@code --help} prints. */
     public static String usage() {
-        return "usage: java -jar agent-runner.jar [--remote-port=N] [--remote-server=host[:port]] [--api-key=...]"
+        return "usage: java -jar agent-runner.jar [--remote-port=N] [--remote-server=host[:port]] [--api-key=... | --api-key-file=path]"
                 + " [--allow=list] [--gateway-ca=file.pem] [--https-proxy=http://host:port]"
                 + " [--drain-timeout=seconds] [--idle-timeout=seconds]\n"
                 + "Each flag may instead be given as an environment variable: "
@@ -135,19 +136,45 @@ public final class SettingsParser {
                 .orElseThrow(() -> new BadSettingException(given.shown() + ": " + SERVER_FORM));
     }
 
-    /** The key is a secret: the line names the setting, never its value. */
-    private static String apiKey(Given given) throws BadSettingException {
-        String name = given == null ? "API_KEY" : given.name();
-        if (given == null || given.value().isBlank()) {
-            throw new BadSettingException(name + ": must not be empty");
+    /**
+     * The key, from API_KEY or from the file API_KEY_FILE names (what a Kubernetes Secret or a Compose volume
+     * mounts), one of the two. The key is a secret: a line names the setting (and the file), never the key.
+     */
+    private static String apiKey(Given inline, Given file) throws BadSettingException {
+        if (inline != null && file != null) {
+            throw new BadSettingException(inline.name() + " and " + file.name() + ": set one of them, not both");
         }
-        String key = given.value().strip();
+        if (file == null) {
+            String name = inline == null ? "API_KEY" : inline.name();
+            return tokenShaped(inline == null ? null : inline.value(), name + ": must not be empty",
+                    name + ": is not a Secure Connect token (pat./sat. prefix)");
+        }
+        Path path = Path.of(file.value().strip());
+        String text;
+        try {
+            text = Files.readString(path);
+        } catch (NoSuchFileException e) {
+            throw new BadSettingException(file.shown() + ": no such file; it must hold the agent's API key");
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new BadSettingException(file.shown() + ": cannot be read (" + e.getClass().getSimpleName()
+                    + "); it must hold the agent's API key");
+        }
+        return tokenShaped(text, file.shown() + ": the file is empty; it must hold the agent's API key",
+                file.shown() + ": the file holds no Secure Connect token (pat./sat. prefix)");
+    }
+
+    private static String tokenShaped(String value, String whenEmpty, String whenNotAToken)
+            throws BadSettingException {
+        if (value == null || value.isBlank()) {
+            throw new BadSettingException(whenEmpty);
+        }
+        String key = value.strip();
         String[] parts = key.split("\\.", -1);
         boolean tokenShape = parts.length == 4 && (parts[0].equals("pat") || parts[0].equals("sat"))
                 && java.util.Arrays.stream(parts).noneMatch(String::isEmpty)
                 && key.chars().allMatch(c -> c > 0x20 && c < 0x7f);
         if (!tokenShape) {
-            throw new BadSettingException(name + ": is not a Secure Connect token (pat./sat. prefix)");
+            throw new BadSettingException(whenNotAToken);
         }
         return key;
     }

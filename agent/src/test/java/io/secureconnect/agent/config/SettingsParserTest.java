@@ -161,10 +161,41 @@ class SettingsParserTest {
 
     @Test
     void refusesAnUnknownFlagAndAFlagWithoutAValue() {
-        assertEquals("--remote-prot: unknown flag; known flags: --remote-port, --remote-server, --api-key, --allow,"
-                + " --gateway-ca, --https-proxy, --drain-timeout, --idle-timeout, --help",
+        assertEquals("--remote-prot: unknown flag; known flags: --remote-port, --remote-server, --api-key,"
+                + " --api-key-file, --allow, --gateway-ca, --https-proxy, --drain-timeout, --idle-timeout, --help",
                 lineFor(valid(), "--remote-prot=30001"));
         assertEquals("--remote-port: needs a value (--remote-port=<value>)", lineFor(valid(), "--remote-port"));
+    }
+
+    @Test
+    void readsTheKeyFromApiKeyFileAsASecretMountsIt() throws Exception {
+        Path file = Files.writeString(dir.resolve("api-key"), KEY + "\n");
+        AgentSettings settings = SettingsParser.parse(fileOnly(file), List.of());
+        assertEquals(KEY, settings.apiKey());
+    }
+
+    @Test
+    void refusesABadApiKeyFileWithOneLineThatNeverShowsItsContent() throws Exception {
+        Path missing = dir.resolve("missing");
+        Path empty = Files.writeString(dir.resolve("empty"), " \n");
+        Path noToken = Files.writeString(dir.resolve("no-token"), "SeCrEt-but-no-prefix\n");
+        Map<String, String> both = with("API_KEY_FILE", noToken.toString());
+        assertEquals("API_KEY and API_KEY_FILE: set one of them, not both", lineFor(both));
+        assertEquals("API_KEY_FILE=" + missing + ": no such file; it must hold the agent's API key",
+                lineFor(fileOnly(missing)));
+        assertEquals("API_KEY_FILE=" + empty + ": the file is empty; it must hold the agent's API key",
+                lineFor(fileOnly(empty)));
+        String line = lineFor(fileOnly(noToken));
+        assertEquals("API_KEY_FILE=" + noToken + ": the file holds no Secure Connect token (pat./sat. prefix)", line);
+        assertFalse(line.contains("SeCrEt"), "never shows the file's content");
+        assertEquals("API_KEY_FILE=" + dir + ": cannot be read (IOException); it must hold the agent's API key",
+                lineFor(fileOnly(dir)));
+    }
+
+    static Map<String, String> fileOnly(Path file) {
+        Map<String, String> env = with("API_KEY", null);
+        env.put("API_KEY_FILE", file.toString());
+        return env;
     }
 
     @Test

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -49,7 +50,19 @@ public class BootstrapAdmin {
             throw new IllegalStateException("startup refused: secureconnect.keys.bootstrap.account=" + account + ": "
                     + Identifiers.RULE);
         }
-        Optional<String> token = QuarkusTransaction.requiringNew().call(() -> createIfEmpty(account));
+        Optional<String> tokenFile = config.bootstrap().tokenFile().filter(file -> !file.isBlank());
+        Optional<String> token = QuarkusTransaction.requiringNew().call(() -> {
+            Optional<String> made = createIfEmpty(account);
+            // Inside the transaction: a token that cannot be written is never committed (nor lost).
+            made.ifPresent(value -> tokenFile.ifPresent(file -> TokenFile.write(Path.of(file), value)));
+            return made;
+        });
+        if (tokenFile.isPresent()) {
+            token.ifPresent(value -> LOG.infof("bootstrap: created API key '%s' (SERVICE_ACCOUNT, roles _account_admin"
+                    + " and _platform_operator over all resources) in account '%s'; its token is in %s (mode 0600)",
+                    KEY_IDENTIFIER, account, tokenFile.get()));
+            return;
+        }
         token.ifPresent(value -> {
             LOG.infof("bootstrap: created API key '%s' (SERVICE_ACCOUNT, roles _account_admin and _platform_operator"
                     + " over all resources) in account '%s'; its token follows once; store it and rotate it",

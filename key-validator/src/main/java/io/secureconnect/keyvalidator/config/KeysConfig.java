@@ -64,6 +64,12 @@ public interface KeysConfig {
 
         @WithDefault("90d")
         Duration tokenLifetime();
+
+        /**
+         * Where the bootstrap token goes instead of the log: a file created with mode 0600 (its directory must
+         * exist), for a one-shot job that reads it (a Compose service, a Kubernetes Job). Unset: the log line.
+         */
+        Optional<String> tokenFile();
     }
 
     /**

@@ -31,6 +31,7 @@ class ConfigDefaultsTest {
         assertTrue(keys.bootstrap().enabled());
         assertEquals("default", keys.bootstrap().account());
         assertEquals(Duration.ofDays(90), keys.bootstrap().tokenLifetime());
+        assertEquals(java.util.Optional.empty(), keys.bootstrap().tokenFile());
         assertEquals(20, keys.rateLimit().maxFailures());
         assertEquals(Duration.ofSeconds(10), keys.rateLimit().window());
         assertEquals(2, keys.store().threads());
