@@ -1,6 +1,7 @@
 package io.secureconnect.keyvalidator.validation;
 
 import io.secureconnect.common.auth.Coverage;
+import io.secureconnect.common.auth.ResourceRef;
 import io.secureconnect.common.auth.Target;
 import io.secureconnect.keyvalidator.revocation.RevocationPoller;
 import io.secureconnect.keyvalidator.secret.SecretHasher;
@@ -18,9 +19,9 @@ import java.util.Set;
  * "Is this token valid, whose is it, and may it do X?" The one code path behind gRPC ValidateToken, the REST
  * x-api-key check and the ACL endpoint. Order of checks: MALFORMED, UNKNOWN (missing id and wrong secret look
  * the same, and both compute an HMAC), REVOKED, EXPIRED, NOT_YET_VALID, WRONG_ACCOUNT, MISSING_PERMISSION,
- * ABAC_SCOPE_TOO_NARROW (ABAC All asked for and not held, or the target resource not covered). Expiry is checked
- * against the clock on every call. Resource groups are evaluated by {@link AclEvaluator} from the cached grants, in
- * memory: a resource check or a coverage answer reads nothing more.
+ * ABAC_SCOPE_TOO_NARROW (ABAC All asked for and not held, or the target resource, or one of several, not covered).
+ * Expiry is checked against the clock on every call. Resource groups are evaluated by {@link AclEvaluator} from the
+ * cached grants, in memory: a resource check or a coverage answer reads nothing more.
  */
 @ApplicationScoped
 public class TokenValidator {
@@ -159,6 +160,13 @@ public class TokenValidator {
             if (!targets.covers(record, required, one.resource(), abacAll)) {
                 return Validation.tooNarrow(record, "the token's resource groups do not cover "
                         + one.resource().describe());
+            }
+        } else if (check.target() instanceof Target.Several several) {
+            for (ResourceRef resource : several.resources()) {
+                if (!targets.covers(record, required, resource, abacAll)) {
+                    return Validation.tooNarrow(record, "the token's resource groups do not cover "
+                            + resource.describe());
+                }
             }
         } else {
             coverageType = targets.singleResourceType(required);
