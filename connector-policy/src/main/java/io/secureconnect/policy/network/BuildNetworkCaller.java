@@ -106,8 +106,10 @@ public class BuildNetworkCaller {
                     .validateToken(request.build());
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
-                throw GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED, "RATE_LIMITED",
-                        "too many failed API key checks from this client; retry later",
+                boolean keyThrottled = GrpcFailure.reason(e).filter("KEY_THROTTLED"::equals).isPresent();
+                throw GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED, keyThrottled ? "KEY_THROTTLED" : "RATE_LIMITED",
+                        keyThrottled ? "too many failed uses of this API key; retry later"
+                                : "too many failed API key checks from this client; retry later",
                         Map.of("retry-after", GrpcFailure.fact(e, "retry-after").orElse("5")));
             }
             LOG.warnf("key-validator ValidateToken failed status=%s", e.getStatus().getCode());

@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * covered by the e2e suite. Its answers follow from the token's text (see {@link Keys#token}), so tests need no
  * shared state with it: {@code pat.<account>.<words>.<secret>} where words are joined by '-':
  * view/edit/delete/access grant core_connector_*, execute core_pipeline_execute, org_X limits the key to org X,
- * revoked and expired deny it, ratelimited answers RESOURCE_EXHAUSTED as key-validator's rate limit does. A key of another account than the expected one is WRONG_ACCOUNT. only_X
+ * revoked and expired deny it, ratelimited answers RESOURCE_EXHAUSTED as key-validator's rate limit does (throttled:
+ * as its per-key failure budget does). A key of another account than the expected one is WRONG_ACCOUNT. only_X
  * (repeatable) narrows the key's resource group to the resources named X (without it the group is ABAC All): a
  * request's resource (or each of its resources) must be one of them (and inside the key's org), else
  * ABAC_SCOPE_TOO_NARROW with the principal, and a request without a resource is answered their coverage, as
@@ -72,6 +73,12 @@ public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
             }
             responses.onError(GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED, "RATE_LIMITED", "too many bad tokens",
                     Map.of("retry-after", "17")));
+            return;
+        }
+        if (request.getToken().contains(".throttled.")) {
+            // What key-validator answers a failing use of a token id over its own failure budget.
+            responses.onError(GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED, "KEY_THROTTLED",
+                    "too many failed uses of this token id", Map.of("retry-after", "42")));
             return;
         }
         responses.onNext(answer(request));

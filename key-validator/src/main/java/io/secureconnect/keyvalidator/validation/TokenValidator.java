@@ -127,9 +127,12 @@ public class TokenValidator {
 
     private Validation evaluate(TokenString token, TokenRecord record, List<String> required, Check check, Instant now) {
         boolean secretMatches = hasher.matches(token.secret(), record == null ? NO_HASH : record.secretHash());
-        if (record == null || !secretMatches || record.keyType() != token.type()
-                || !record.keyScope().accountId().equals(token.accountId())) {
+        if (record == null) {
             return Validation.denied(DenialReason.UNKNOWN, null, "no such token");
+        }
+        if (!secretMatches || record.keyType() != token.type()
+                || !record.keyScope().accountId().equals(token.accountId())) {
+            return Validation.wrongSecret("no such token");
         }
         if (record.revoked()) {
             return Validation.denied(DenialReason.REVOKED, record, "the token was revoked");
