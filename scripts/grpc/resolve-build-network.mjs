@@ -3,7 +3,7 @@
 // Usage: node resolve-build-network.mjs <host:port> <account> <build> <deadline-seconds> <connector>...
 // The caller proves who it is over TLS (connector-policy's gRPC port answers nobody else):
 //   SC_IDENTITY_DIR  a runner identity (tls.crt naming spiffe://secureconnect/runner/<name>, tls.key, ca.crt), or
-//   SC_API_KEY       an API key of <account> holding core_pipeline_execute, with SC_CA (the deployment CA, PEM).
+//   SC_API_KEY       an API key of <account> holding core_connector_access, with SC_CA (the deployment CA, PEM).
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
 import { fileURLToPath } from 'node:url';

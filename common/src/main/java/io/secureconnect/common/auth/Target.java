@@ -1,12 +1,14 @@
 package io.secureconnect.common.auth;
 
 import io.secureconnect.common.problem.ProblemException;
+import java.util.List;
 
 /**
  * What a call's permissions are wanted for, so that the caller's resource groups (ABAC) are checked by
  * key-validator, once, for every service: nothing in particular ({@link #ownScope()}: the caller's coverage at its
  * own scope is answered), one resource the groups must cover ({@link #resource}, else 403 ABAC_SCOPE_TOO_NARROW),
- * or the resources of a scope about to be listed ({@link #listing}: the caller's coverage there is answered).
+ * several that must all be covered at once ({@link #resources}, e.g. the connectors of a build), or the resources of
+ * a scope about to be listed ({@link #listing}: the caller's coverage there is answered).
  */
 public sealed interface Target {
 
@@ -14,6 +16,14 @@ public sealed interface Target {
     }
 
     record One(ResourceRef resource) implements Target {
+    }
+
+    /** Resources every one of which the groups must cover; none covers trivially. */
+    record Several(List<ResourceRef> resources) implements Target {
+
+        public Several {
+            resources = List.copyOf(resources);
+        }
     }
 
     /** The org and project ('' when none) of the call's account whose resources are listed. */
@@ -31,6 +41,10 @@ public sealed interface Target {
 
     static Target resource(ResourceRef resource) {
         return new One(resource);
+    }
+
+    static Target resources(List<ResourceRef> resources) {
+        return new Several(resources);
     }
 
     static Target listing(String orgId, String projectId) {

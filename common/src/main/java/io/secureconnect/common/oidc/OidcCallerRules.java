@@ -36,7 +36,9 @@ public final class OidcCallerRules {
             throw ProblemException.forbidden("MISSING_PERMISSION",
                     "this token lacks " + String.join(", ", missing) + " (a role of the same name)");
         }
-        if (target instanceof Target.One && !identity.abacAll()) {
+        boolean aboutResources = target instanceof Target.One
+                || target instanceof Target.Several several && !several.resources().isEmpty();
+        if (aboutResources && !identity.abacAll()) {
             throw target.tooNarrow("this token");
         }
         return new Caller(identity.accountId(), identity.orgId(), identity.projectId(), identity.name(),

@@ -60,6 +60,10 @@ public class KeyValidatorCredentialVerifier implements CredentialVerifier {
             // Never log the token: only what went wrong.
             Status.Code code = e.getStatus().getCode();
             if (code == Status.Code.RESOURCE_EXHAUSTED) {
+                if (GrpcFailure.reason(e).filter("KEY_THROTTLED"::equals).isPresent()) {
+                    throw new ProblemException(429, "KEY_THROTTLED", "too many failed uses of this API key; retry later",
+                            List.of(), Map.of("Retry-After", String.valueOf(retryAfter(e))));
+                }
                 throw ProblemException.tooManyRequests("too many API key checks failed from here; retry later",
                         retryAfter(e));
             }

@@ -3,19 +3,25 @@ package io.secureconnect.policy.network;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
+import io.secureconnect.common.auth.ResourceRef;
+import io.secureconnect.common.auth.Target;
 import io.secureconnect.common.grpc.ClientAddress;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.common.identity.CallerContext;
 import io.secureconnect.common.identity.Peer;
 import io.secureconnect.common.identity.PeerKind;
 import io.secureconnect.common.oidc.OidcIdentity;
+import io.secureconnect.policy.auth.KeyScope;
+import io.secureconnect.policy.auth.KeyValidatorTargets;
 import io.secureconnect.policy.config.PolicyConfig;
+import io.secureconnect.policy.connector.ConnectorKey;
 import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.SocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -23,15 +29,22 @@ import org.jboss.logging.Logger;
 
 /**
  * Who may resolve the build network of an account (ResolveBuildNetwork): a runner, for any account; an API key or
- * OIDC identity of that account holding {@link #PERMISSION}. {@link io.secureconnect.common.identity
+ * OIDC identity of that account holding {@link #PERMISSION} over every connector the build names (its resource
+ * groups must cover each: key-validator evaluates them, in one ValidateToken with every connector as a resource;
+ * an OIDC identity has no groups and needs ABAC All). {@link io.secureconnect.common.identity
  * .CallerAuthInterceptor} has already refused everyone else. Refusals: UNAUTHENTICATED (unknown, expired, revoked
- * key), PERMISSION_DENIED (another account's, a missing permission), RESOURCE_EXHAUSTED (too many failures from
- * this client), UNAVAILABLE (key-validator did not answer: fail closed).
+ * key), PERMISSION_DENIED (another account's, a missing permission, a connector its resource scope does not cover:
+ * ABAC_SCOPE_TOO_NARROW, decided before any connector is read, so whether it exists is not revealed),
+ * RESOURCE_EXHAUSTED (too many failures from this client), UNAVAILABLE (key-validator did not answer: fail closed).
+ *
+ * <p>{@code core_pipeline_execute} is not asked for as well: it is a PIPELINE permission, a resource check covers one
+ * resource type, and the request names no pipeline. Roles that held it for this ({@code _pipeline_executor}) hold
+ * {@link #PERMISSION} too.
  */
 @Singleton
 public class BuildNetworkCaller {
 
-    public static final String PERMISSION = "core_pipeline_execute";
+    public static final String PERMISSION = "core_connector_access";
     private static final Logger LOG = Logger.getLogger(BuildNetworkCaller.class);
 
     @GrpcClient("keyvalidator")
@@ -40,25 +53,29 @@ public class BuildNetworkCaller {
     @Inject
     PolicyConfig config;
 
-    /** Returns how logs name the caller; throws the refusal. Blocking: call it from a worker thread. */
-    public String authorize(String accountId) {
+    /**
+     * Returns how logs name the caller; throws the refusal. {@code connectors}: those the build names (checked
+     * request). Blocking: call it from a worker thread.
+     */
+    public String authorize(String accountId, List<ConnectorKey> connectors) {
         Optional<Peer> peer = CallerContext.peer();
         if (peer.isPresent() && peer.get().kind() == PeerKind.RUNNER) {
             return peer.get().toString();
         }
         Optional<OidcIdentity> token = CallerContext.accountToken();
         if (token.isPresent()) {
-            return oidc(token.get(), accountId);
+            return oidc(token.get(), accountId, connectors);
         }
         Optional<String> apiKey = CallerContext.apiKey();
         if (apiKey.isPresent()) {
-            return apiKey(apiKey.get(), accountId, CallerContext.client().orElse(null));
+            return apiKey(apiKey.get(), accountId, connectors, CallerContext.client().orElse(null));
         }
         throw GrpcFailure.of(Status.Code.PERMISSION_DENIED, "METHOD_NOT_ALLOWED",
                 "only a runner, or an API key or OIDC identity of the account, may resolve a build network");
     }
 
-    private static String oidc(OidcIdentity identity, String accountId) {
+    /** The same rules as {@link io.secureconnect.common.oidc.OidcCallerRules} on REST, as gRPC refusals. */
+    static String oidc(OidcIdentity identity, String accountId, List<ConnectorKey> connectors) {
         if (identity.accountId() == null || !identity.accountId().equals(accountId)) {
             throw GrpcFailure.of(Status.Code.PERMISSION_DENIED, "WRONG_ACCOUNT",
                     "this token may not act on the account asked for");
@@ -67,20 +84,32 @@ public class BuildNetworkCaller {
             throw GrpcFailure.of(Status.Code.PERMISSION_DENIED, "MISSING_PERMISSION",
                     "this token lacks " + PERMISSION + " (a role of the same name)");
         }
+        boolean outside = connectors.stream().anyMatch(connector -> KeyScope.excludes(identity.orgId(),
+                identity.projectId(), connector.orgId(), connector.projectId()));
+        if (!connectors.isEmpty() && (!identity.abacAll() || outside)) {
+            throw GrpcFailure.of(Status.Code.PERMISSION_DENIED, "ABAC_SCOPE_TOO_NARROW",
+                    "this token's resource scope does not cover every connector of the build (a token has no resource"
+                            + " groups: it needs the ABAC-All role, and connectors inside its org and project)");
+        }
         return identity.name();
     }
 
-    private String apiKey(String token, String accountId, SocketAddress client) {
+    private String apiKey(String token, String accountId, List<ConnectorKey> connectors, SocketAddress client) {
+        ValidateTokenRequest.Builder request = ValidateTokenRequest.newBuilder().setToken(token)
+                .addRequiredPermissions(PERMISSION).setExpectedAccountId(accountId);
+        KeyValidatorTargets.ask(request, Target.resources(connectors.stream()
+                .map(c -> new ResourceRef(ResourceRef.CONNECTOR, c.identifier(), c.orgId(), c.projectId())).toList()));
         ValidateTokenResponse answer;
         try {
             answer = keyValidator.withDeadlineAfter(config.dependencyTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .withInterceptors(ClientAddress.forwarding(ClientAddress.of(client)))
-                    .validateToken(ValidateTokenRequest.newBuilder().setToken(token).addRequiredPermissions(PERMISSION)
-                            .setExpectedAccountId(accountId).build());
+                    .validateToken(request.build());
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
-                throw GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED, "RATE_LIMITED",
-                        "too many failed API key checks from this client; retry later",
+                boolean keyThrottled = GrpcFailure.reason(e).filter("KEY_THROTTLED"::equals).isPresent();
+                throw GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED, keyThrottled ? "KEY_THROTTLED" : "RATE_LIMITED",
+                        keyThrottled ? "too many failed uses of this API key; retry later"
+                                : "too many failed API key checks from this client; retry later",
                         Map.of("retry-after", GrpcFailure.fact(e, "retry-after").orElse("5")));
             }
             LOG.warnf("key-validator ValidateToken failed status=%s", e.getStatus().getCode());
@@ -101,7 +130,7 @@ public class BuildNetworkCaller {
             case DENIAL_REASON_WRONG_ACCOUNT -> GrpcFailure.of(Status.Code.PERMISSION_DENIED, reason,
                     "this API key belongs to another account");
             case DENIAL_REASON_ABAC_SCOPE_TOO_NARROW -> GrpcFailure.of(Status.Code.PERMISSION_DENIED, reason,
-                    "this API key's resource scope is too narrow");
+                    "this API key's resource groups do not cover every connector of the build with " + PERMISSION);
             default -> GrpcFailure.of(Status.Code.UNAUTHENTICATED, reason, "the API key was refused: " + reason);
         };
     }

@@ -9,6 +9,7 @@ import io.secureconnect.proto.connectorpolicy.v1.ResolveBuildNetworkRequest;
 import io.secureconnect.proto.connectorpolicy.v1.ResolveBuildNetworkResponse;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -30,7 +31,9 @@ public class ConnectorPolicyGrpcService extends ConnectorPolicyGrpc.ConnectorPol
     public void resolveBuildNetwork(ResolveBuildNetworkRequest request,
             StreamObserver<ResolveBuildNetworkResponse> responses) {
         try {
-            String caller = callers.authorize(request.getAccountId());
+            // The request is checked first: authorization needs the connectors it names.
+            String caller = callers.authorize(request.getAccountId(),
+                    BuildNetworkRequestRules.check(request, Instant.now()));
             LOG.debugf("ResolveBuildNetwork account=%s by %s", request.getAccountId(), caller);
             responses.onNext(resolver.resolve(request));
             responses.onCompleted();

@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * Who may call connector-policy's gRPC methods (the README's security model): a runner (the platform's build
  * orchestrator) resolves the build network of any account; an API key or OIDC identity of an account, holding
- * {@link BuildNetworkCaller#PERMISSION}, resolves only that account's.
+ * {@link BuildNetworkCaller#PERMISSION} over the connectors of the build, resolves only that account's.
  */
 @Singleton
 public class PolicyAccess implements GrpcAccessPolicy {

@@ -113,6 +113,16 @@ class ConnectorAuthTest {
     }
 
     @Test
+    void passesOnKeyValidatorsPerKeyThrottleAs429KeyThrottled() {
+        String account = Keys.newAccount();
+        Keys.as("pat." + account + ".throttled.x").queryParam("accountIdentifier", account)
+                .when().get("/api/v1/connectors")
+                .then().statusCode(429)
+                .header("Retry-After", equalTo("42"))
+                .body("code", equalTo("KEY_THROTTLED"));
+    }
+
+    @Test
     void refusesABearerTokenThatNoConfiguredProviderIssued() {
         // OIDC is common's (CurrentCaller); here only that such a token opens nothing.
         given().contentType(ContentType.JSON).header("Authorization", "Bearer abc.def.ghi")

@@ -16,6 +16,7 @@ import io.secureconnect.proto.keyvalidator.v1.DenialReason;
 import io.secureconnect.proto.keyvalidator.v1.KeyType;
 import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
 import io.secureconnect.proto.keyvalidator.v1.Principal;
+import io.secureconnect.proto.keyvalidator.v1.Resource;
 import io.secureconnect.proto.keyvalidator.v1.ResourceCoverage;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
@@ -32,10 +33,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * contract so that connector-policy's client, deadlines and error mapping run for real. The real pairing is
  * covered by the e2e suite. Its answers follow from the token's text (see {@link Keys#token}), so tests need no
  * shared state with it: {@code pat.<account>.<words>.<secret>} where words are joined by '-':
- * view/edit/delete grant core_connector_*, execute core_pipeline_execute, org_X limits the key to org X, revoked and expired deny it, and
- * ratelimited answers RESOURCE_EXHAUSTED as key-validator's rate limit does. A key of another account than the
- * expected one is WRONG_ACCOUNT. only_X (repeatable) narrows the key's resource group to the resources named X
- * (without it the group is ABAC All): a request's resource must be one of them (and inside the key's org), else
+ * view/edit/delete/access grant core_connector_*, execute core_pipeline_execute, org_X limits the key to org X,
+ * revoked and expired deny it, ratelimited answers RESOURCE_EXHAUSTED as key-validator's rate limit does (throttled:
+ * as its per-key failure budget does). A key of another account than the expected one is WRONG_ACCOUNT. only_X
+ * (repeatable) narrows the key's resource group to the resources named X (without it the group is ABAC All): a
+ * request's resource (or each of its resources) must be one of them (and inside the key's org), else
  * ABAC_SCOPE_TOO_NARROW with the principal, and a request without a resource is answered their coverage, as
  * key-validator does.
  */
@@ -73,6 +75,12 @@ public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
                     Map.of("retry-after", "17")));
             return;
         }
+        if (request.getToken().contains(".throttled.")) {
+            // What key-validator answers a failing use of a token id over its own failure budget.
+            responses.onError(GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED, "KEY_THROTTLED",
+                    "too many failed uses of this token id", Map.of("retry-after", "42")));
+            return;
+        }
         responses.onNext(answer(request));
         responses.onCompleted();
     }
@@ -90,7 +98,7 @@ public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
         String org = "";
         for (String word : parts[2].split("-")) {
             switch (word) {
-                case "view", "edit", "delete" -> granted.add("core_connector_" + word);
+                case "view", "edit", "delete", "access" -> granted.add("core_connector_" + word);
                 case "execute" -> granted.add("core_pipeline_execute");
                 case "revoked" -> {
                     return denied(DenialReason.DENIAL_REASON_REVOKED, List.of());
@@ -117,17 +125,21 @@ public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
         }
         Principal principal = Principal.newBuilder().setAccountId(parts[1]).setOrgId(org).setApiKeyId("key-" + parts[2])
                 .setTokenId(parts[2]).setKeyType(KeyType.KEY_TYPE_USER).build();
-        boolean insideOrg = org.isEmpty() || (request.hasResource() ? org.equals(request.getResource().getScope().getOrgId())
+        List<Resource> resources = request.hasResource() ? List.of(request.getResource()) : request.getResourcesList();
+        String keyOrg = org;
+        boolean insideOrg = org.isEmpty() || (!resources.isEmpty()
+                ? resources.stream().allMatch(resource -> keyOrg.equals(resource.getScope().getOrgId()))
                 : !request.hasCoverageScope() || org.equals(request.getCoverageScope().getOrgId()));
-        if ((request.getRequireAbacAll() && !only.isEmpty()) || (request.hasResource()
-                && (!insideOrg || !only.isEmpty() && !only.contains(request.getResource().getIdentifier())))) {
+        boolean allNamed = resources.stream().allMatch(resource -> only.contains(resource.getIdentifier()));
+        if ((request.getRequireAbacAll() && !only.isEmpty())
+                || (!resources.isEmpty() && (!insideOrg || !only.isEmpty() && !allNamed))) {
             return denied(DenialReason.DENIAL_REASON_ABAC_SCOPE_TOO_NARROW, List.of()).toBuilder()
                     .setPrincipal(principal).build();
         }
         ValidateTokenResponse.Builder answer = ValidateTokenResponse.newBuilder().setValid(true).setPrincipal(principal)
                 .addAllGrantedPermissions(granted);
         String type = resourceType(request.getRequiredPermissionsList());
-        if (!request.hasResource() && type != null) {
+        if (resources.isEmpty() && type != null) {
             ResourceCoverage.Builder coverage = ResourceCoverage.newBuilder().setResourceType(type);
             if (!insideOrg) {
                 coverage.setKind(CoverageKind.COVERAGE_KIND_IDENTIFIERS);

@@ -137,7 +137,7 @@ class OidcWholeFlowIT {
     }
 
     @Test
-    void refusesResolveBuildNetworkWithAnAccountTokenWithoutCorePipelineExecute() {
+    void refusesResolveBuildNetworkWithAnAccountTokenWithoutCoreConnectorAccess() {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                 () -> policy(keycloak.clientCredentialsToken("automation"))
                         .resolveBuildNetwork(resolveRequest("oidc-build-automation")));

@@ -83,6 +83,28 @@ public interface KeysConfig {
 
         @WithDefault("10s")
         Duration window();
+
+        PerKey perKey();
+    }
+
+    /**
+     * Failure budget of one token id ({@code secureconnect.keys.rate-limit.per-key.*}), whatever client sends it:
+     * wrong secrets, revoked and expired uses of a token id that exists, counted together from every client. Over
+     * it, further failing attempts are answered 429 / RESOURCE_EXHAUSTED (KEY_THROTTLED); the right secret is always
+     * accepted. At most {@code max-entries} token ids are tracked per replica.
+     */
+    interface PerKey {
+
+        /** 1 or more. */
+        @WithDefault("50")
+        int maxFailures();
+
+        @WithDefault("60s")
+        Duration window();
+
+        /** 1 or more. */
+        @WithDefault("100000")
+        int maxEntries();
     }
 
     /**

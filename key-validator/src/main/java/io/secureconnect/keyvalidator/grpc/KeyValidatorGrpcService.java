@@ -7,6 +7,7 @@ import io.quarkus.grpc.GrpcService;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.keyvalidator.ratelimit.FailureLimiter;
 import io.secureconnect.keyvalidator.ratelimit.GrpcCaller;
+import io.secureconnect.keyvalidator.ratelimit.KeyFailureBudget;
 import io.secureconnect.keyvalidator.revocation.RevocationFeed;
 import io.secureconnect.keyvalidator.validation.InvalidResourceException;
 import io.secureconnect.keyvalidator.validation.PermissionCatalog;
@@ -33,8 +34,9 @@ import org.jboss.logging.Logger;
  * otherwise queues the database read to {@link TokenLoader}'s threads, which answer: the event loop never blocks
  * and a hit never hops threads. A denial is an OK answer with a reason; unknown permissions are INVALID_ARGUMENT, a
  * resource that cannot be checked INVALID_ARGUMENT (INVALID_RESOURCE), a caller over its failure budget
- * RESOURCE_EXHAUSTED, and a database that does not answer (or too many misses
- * waiting for it) UNAVAILABLE (fail closed).
+ * RESOURCE_EXHAUSTED (RATE_LIMITED, before the check), a failing use of a token id over its own budget
+ * RESOURCE_EXHAUSTED (KEY_THROTTLED, after the check: {@link KeyFailureBudget}), and a database that does not
+ * answer (or too many misses waiting for it) UNAVAILABLE (fail closed).
  */
 @GrpcService
 public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBase {
@@ -46,6 +48,9 @@ public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBa
 
     @Inject
     FailureLimiter limiter;
+
+    @Inject
+    KeyFailureBudget keys;
 
     @Inject
     RevocationFeed feed;
@@ -60,19 +65,26 @@ public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBa
                     Map.of("retry-after", String.valueOf(retryAfter.getAsLong()))));
             return;
         }
+        KeyFailureBudget.Ticket ticket = keys.begin(request.getToken());
         try {
-            validator.validate(ProtoMapper.check(request), new Answer(caller, request.getToken(), response));
+            validator.validate(ProtoMapper.check(request), new Answer(caller, request.getToken(), ticket, response));
         } catch (UnknownPermissionException e) {
-            limiter.end(caller, request.getToken(), false);
+            endUnjudged(caller, request.getToken(), ticket);
             response.onError(unknownPermission(e));
         } catch (InvalidResourceException e) {
-            limiter.end(caller, request.getToken(), false);
+            endUnjudged(caller, request.getToken(), ticket);
             response.onError(GrpcFailure.of(Status.Code.INVALID_ARGUMENT, "INVALID_RESOURCE", e.getMessage(),
                     Map.of("field", e.field())));
         } catch (RuntimeException e) {
-            limiter.end(caller, request.getToken(), false);
+            endUnjudged(caller, request.getToken(), ticket);
             throw e;
         }
+    }
+
+    /** Ends both budgets' reservations of a check that produced no validation. */
+    private void endUnjudged(String caller, String token, KeyFailureBudget.Ticket ticket) {
+        limiter.end(caller, token, false);
+        keys.end(ticket, caller, false);
     }
 
     /** Sends one validation (or its failure) to the caller, counting authentication failures against it. */
@@ -80,24 +92,35 @@ public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBa
 
         private final String caller;
         private final String token;
+        private final KeyFailureBudget.Ticket ticket;
         private final StreamObserver<ValidateTokenResponse> response;
 
-        Answer(String caller, String token, StreamObserver<ValidateTokenResponse> response) {
+        Answer(String caller, String token, KeyFailureBudget.Ticket ticket,
+                StreamObserver<ValidateTokenResponse> response) {
             this.token = token;
             this.caller = caller;
+            this.ticket = ticket;
             this.response = response;
         }
 
         @Override
         public void answer(Validation validation) {
             limiter.end(caller, token, !validation.valid() && validation.reason().isAuthenticationFailure());
+            OptionalLong throttled = keys.end(ticket, caller, validation.keyFailure());
+            if (throttled.isPresent()) {
+                // Only failing uses get here: the right secret is answered, whatever the id's failures.
+                response.onError(GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED, "KEY_THROTTLED",
+                        "too many failed uses of this token id; retry after " + throttled.getAsLong() + " s",
+                        Map.of("retry-after", String.valueOf(throttled.getAsLong()))));
+                return;
+            }
             response.onNext(ProtoMapper.response(validation));
             response.onCompleted();
         }
 
         @Override
         public void failed(RuntimeException failure) {
-            limiter.end(caller, token, false);
+            endUnjudged(caller, token, ticket);
             if (failure instanceof TokenLoader.OverloadedException) {
                 LOG.warnf("ValidateToken refused: %s", failure.getMessage());
                 response.onError(GrpcFailure.of(Status.Code.UNAVAILABLE, "OVERLOADED",

@@ -26,24 +26,38 @@ import java.util.List;
 /** Between validation results / revocation rows and their proto messages. */
 final class ProtoMapper {
 
+    /** ValidateTokenRequest.resources holds at most this many (the contract says so). */
+    static final int MAX_RESOURCES = 100;
+
     private ProtoMapper() {
     }
 
     /** The check a request asks for; a resource together with a coverage scope is {@link InvalidResourceException}. */
     static TokenValidator.Check check(ValidateTokenRequest request) {
         Target target = Target.ownScope();
-        if (request.hasResource()) {
+        if (request.getResourcesCount() > 0) {
+            if (request.hasResource() || request.hasCoverageScope()) {
+                throw new InvalidResourceException("resources", "is not combined with resource or coverage_scope");
+            }
+            if (request.getResourcesCount() > MAX_RESOURCES) {
+                throw new InvalidResourceException("resources", "at most " + MAX_RESOURCES + " resources per check");
+            }
+            target = Target.resources(request.getResourcesList().stream().map(ProtoMapper::resource).toList());
+        } else if (request.hasResource()) {
             if (request.hasCoverageScope()) {
                 throw new InvalidResourceException("coverage_scope", "is for a check without a resource");
             }
-            Resource resource = request.getResource();
-            target = Target.resource(new ResourceRef(resource.getType(), resource.getIdentifier(),
-                    resource.getScope().getOrgId(), resource.getScope().getProjectId()));
+            target = Target.resource(resource(request.getResource()));
         } else if (request.hasCoverageScope()) {
             target = Target.listing(request.getCoverageScope().getOrgId(), request.getCoverageScope().getProjectId());
         }
         return new TokenValidator.Check(request.getToken(), List.copyOf(request.getRequiredPermissionsList()),
                 request.getRequireAbacAll(), request.getExpectedAccountId(), target);
+    }
+
+    private static ResourceRef resource(Resource resource) {
+        return new ResourceRef(resource.getType(), resource.getIdentifier(), resource.getScope().getOrgId(),
+                resource.getScope().getProjectId());
     }
 
     static ValidateTokenResponse response(Validation validation) {

@@ -7,6 +7,7 @@ import io.secureconnect.common.auth.CredentialVerifier;
 import io.secureconnect.common.auth.Target;
 import io.secureconnect.common.problem.ProblemException;
 import io.secureconnect.keyvalidator.ratelimit.FailureLimiter;
+import io.secureconnect.keyvalidator.ratelimit.KeyFailureBudget;
 import io.secureconnect.keyvalidator.scope.Scope;
 import io.secureconnect.keyvalidator.scope.ScopeAccess;
 import io.vertx.ext.web.RoutingContext;
@@ -21,7 +22,8 @@ import java.util.Set;
  * The REST x-api-key check of this service: the same {@link TokenValidator} as gRPC ValidateToken, locally.
  * 401 for malformed, unknown, revoked, expired or not yet valid tokens; 403 naming missing permissions, another
  * account (checked before anything else is evaluated) or a resource its groups do not cover;
- * 429 with Retry-After once a remote address has failed too often; 503 when the database does not answer.
+ * 429 with Retry-After once a remote address has failed too often (RATE_LIMITED), or for a failing use of a token
+ * id over its own failure budget (KEY_THROTTLED, {@link KeyFailureBudget}); 503 when the database does not answer.
  */
 @ApplicationScoped
 public class LocalCredentialVerifier implements CredentialVerifier {
@@ -31,6 +33,9 @@ public class LocalCredentialVerifier implements CredentialVerifier {
 
     @Inject
     FailureLimiter limiter;
+
+    @Inject
+    KeyFailureBudget keys;
 
     @Inject
     CurrentVertxRequest currentRequest;
@@ -78,20 +83,29 @@ public class LocalCredentialVerifier implements CredentialVerifier {
             throw ProblemException.tooManyRequests("too many failed API key checks from this address; retry after "
                     + retryAfter.getAsLong() + " s", retryAfter.getAsLong());
         }
-        boolean failed = false;
+        KeyFailureBudget.Ticket ticket = keys.begin(token);
+        Validation validation = null;
+        OptionalLong throttled;
         try {
-            Validation validation = validator.validate(new TokenValidator.Check(token, requiredPermissions, false,
+            validation = validator.validate(new TokenValidator.Check(token, requiredPermissions, false,
                     accountId == null ? "" : accountId, target));
-            failed = !validation.valid() && validation.reason().isAuthenticationFailure();
-            return validation;
         } catch (InvalidResourceException e) {
             throw ProblemException.invalidField(e.field(), e.getMessage());
         } catch (TokenStore.StoreUnavailableException e) {
             throw new ProblemException(503, "DATABASE_UNAVAILABLE",
                     "the key database did not answer; nothing is authorized until it does", List.of(), Map.of());
         } finally {
-            limiter.end(caller, token, failed);
+            limiter.end(caller, token, validation != null && !validation.valid()
+                    && validation.reason().isAuthenticationFailure());
+            throttled = keys.end(ticket, caller, validation != null && validation.keyFailure());
         }
+        if (throttled.isPresent()) {
+            // Only failing uses get here: the right secret is answered, whatever the id's failures.
+            throw new ProblemException(429, "KEY_THROTTLED", "too many failed uses of this API key's token id; retry"
+                    + " after " + throttled.getAsLong() + " s", List.of(),
+                    Map.of("Retry-After", String.valueOf(throttled.getAsLong())));
+        }
+        return validation;
     }
 
     /** A 401 for a refused token of the REST API, the same wording for every cause of the same kind. */

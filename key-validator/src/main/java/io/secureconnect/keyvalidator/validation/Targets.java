@@ -72,26 +72,33 @@ class Targets {
     /** A target that cannot be checked is the caller's defect: refused before anything is read. */
     void check(Target target, List<String> required) {
         if (target instanceof Target.One one) {
-            ResourceRef resource = one.resource();
-            if (required.isEmpty()) {
-                throw new InvalidResourceException("required_permissions", "name the permissions to check the resource for");
+            checkResource("resource", one.resource(), required);
+        } else if (target instanceof Target.Several several) {
+            for (int i = 0; i < several.resources().size(); i++) {
+                checkResource("resources[" + i + "]", several.resources().get(i), required);
             }
-            if (resource.type() == null || !catalog.isResourceType(resource.type())) {
-                throw new InvalidResourceException("resource.type", "must be one of " + catalog.resourceTypes());
-            }
-            for (String permission : required) {
-                if (!resource.type().equals(catalog.resourceTypeOf(permission))) {
-                    throw new InvalidResourceException("resource.type", permission + " applies to "
-                            + catalog.resourceTypeOf(permission) + " resources, not " + resource.type());
-                }
-            }
-            if (!Identifiers.isResourceIdentifier(resource.identifier())) {
-                throw new InvalidResourceException("resource.identifier", Identifiers.RESOURCE_RULE);
-            }
-            checkScope("resource.scope", resource.orgId(), resource.projectId());
         } else if (target instanceof Target.Listing listing) {
             checkScope("coverage_scope", listing.orgId(), listing.projectId());
         }
+    }
+
+    private void checkResource(String field, ResourceRef resource, List<String> required) {
+        if (required.isEmpty()) {
+            throw new InvalidResourceException("required_permissions", "name the permissions to check the resource for");
+        }
+        if (resource.type() == null || !catalog.isResourceType(resource.type())) {
+            throw new InvalidResourceException(field + ".type", "must be one of " + catalog.resourceTypes());
+        }
+        for (String permission : required) {
+            if (!resource.type().equals(catalog.resourceTypeOf(permission))) {
+                throw new InvalidResourceException(field + ".type", permission + " applies to "
+                        + catalog.resourceTypeOf(permission) + " resources, not " + resource.type());
+            }
+        }
+        if (!Identifiers.isResourceIdentifier(resource.identifier())) {
+            throw new InvalidResourceException(field + ".identifier", Identifiers.RESOURCE_RULE);
+        }
+        checkScope(field + ".scope", resource.orgId(), resource.projectId());
     }
 
     private static void checkScope(String field, String org, String project) {

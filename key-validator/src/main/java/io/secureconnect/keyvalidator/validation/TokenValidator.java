@@ -1,6 +1,7 @@
 package io.secureconnect.keyvalidator.validation;
 
 import io.secureconnect.common.auth.Coverage;
+import io.secureconnect.common.auth.ResourceRef;
 import io.secureconnect.common.auth.Target;
 import io.secureconnect.keyvalidator.revocation.RevocationPoller;
 import io.secureconnect.keyvalidator.secret.SecretHasher;
@@ -18,9 +19,9 @@ import java.util.Set;
  * "Is this token valid, whose is it, and may it do X?" The one code path behind gRPC ValidateToken, the REST
  * x-api-key check and the ACL endpoint. Order of checks: MALFORMED, UNKNOWN (missing id and wrong secret look
  * the same, and both compute an HMAC), REVOKED, EXPIRED, NOT_YET_VALID, WRONG_ACCOUNT, MISSING_PERMISSION,
- * ABAC_SCOPE_TOO_NARROW (ABAC All asked for and not held, or the target resource not covered). Expiry is checked
- * against the clock on every call. Resource groups are evaluated by {@link AclEvaluator} from the cached grants, in
- * memory: a resource check or a coverage answer reads nothing more.
+ * ABAC_SCOPE_TOO_NARROW (ABAC All asked for and not held, or the target resource, or one of several, not covered).
+ * Expiry is checked against the clock on every call. Resource groups are evaluated by {@link AclEvaluator} from the
+ * cached grants, in memory: a resource check or a coverage answer reads nothing more.
  */
 @ApplicationScoped
 public class TokenValidator {
@@ -126,9 +127,12 @@ public class TokenValidator {
 
     private Validation evaluate(TokenString token, TokenRecord record, List<String> required, Check check, Instant now) {
         boolean secretMatches = hasher.matches(token.secret(), record == null ? NO_HASH : record.secretHash());
-        if (record == null || !secretMatches || record.keyType() != token.type()
-                || !record.keyScope().accountId().equals(token.accountId())) {
+        if (record == null) {
             return Validation.denied(DenialReason.UNKNOWN, null, "no such token");
+        }
+        if (!secretMatches || record.keyType() != token.type()
+                || !record.keyScope().accountId().equals(token.accountId())) {
+            return Validation.wrongSecret("no such token");
         }
         if (record.revoked()) {
             return Validation.denied(DenialReason.REVOKED, record, "the token was revoked");
@@ -159,6 +163,13 @@ public class TokenValidator {
             if (!targets.covers(record, required, one.resource(), abacAll)) {
                 return Validation.tooNarrow(record, "the token's resource groups do not cover "
                         + one.resource().describe());
+            }
+        } else if (check.target() instanceof Target.Several several) {
+            for (ResourceRef resource : several.resources()) {
+                if (!targets.covers(record, required, resource, abacAll)) {
+                    return Validation.tooNarrow(record, "the token's resource groups do not cover "
+                            + resource.describe());
+                }
             }
         } else {
             coverageType = targets.singleResourceType(required);

@@ -34,6 +34,9 @@ class ConfigDefaultsTest {
         assertEquals(java.util.Optional.empty(), keys.bootstrap().tokenFile());
         assertEquals(20, keys.rateLimit().maxFailures());
         assertEquals(Duration.ofSeconds(10), keys.rateLimit().window());
+        assertEquals(50, keys.rateLimit().perKey().maxFailures());
+        assertEquals(Duration.ofSeconds(60), keys.rateLimit().perKey().window());
+        assertEquals(100_000, keys.rateLimit().perKey().maxEntries());
         assertEquals(2, keys.store().threads());
         assertEquals(64, keys.store().batchMax());
         assertEquals(10_000, keys.store().queueMax());

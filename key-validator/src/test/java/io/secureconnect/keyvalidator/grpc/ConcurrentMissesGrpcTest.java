@@ -120,7 +120,7 @@ class ConcurrentMissesGrpcTest {
             default -> List.of("core_secureconnect_manage");
         });
         if (withExecutor) {
-            for (String permission : List.of("core_pipeline_execute", "core_pipeline_view")) {
+            for (String permission : List.of("core_connector_access", "core_pipeline_execute", "core_pipeline_view")) {
                 if (!granted.contains(permission)) {
                     granted.add(permission);
                 }

@@ -259,6 +259,51 @@ class ValidateTokenResourceGrpcTest {
         });
     }
 
+    @Test
+    void coversSeveralResourcesAtOnceOnlyWhenTheGroupsCoverEveryOne() {
+        String parent = Fixtures.unique("sa");
+        String keyId = fixtures.key(Scope.account(account), ApiKeyType.SERVICE_ACCOUNT, parent);
+        fixtures.bind(Scope.account(account), PrincipalType.SERVICE_ACCOUNT, parent, "_pipeline_executor", false,
+                List.of(new Condition("identifier", "repo_a")));
+        fixtures.bind(new Scope(account, "org_a", ""), PrincipalType.SERVICE_ACCOUNT, parent, "_pipeline_executor",
+                false, List.of(new Condition("identifier", "repo_org")));
+        String key = fixtures.token(Scope.account(account), keyId, null, null);
+        assertTrue(several(key, connector("repo_a", "", ""), connector("repo_org", "org_a", "")).getValid());
+        // repo_org is named by the org's binding only: at the account's level it is not covered.
+        for (Resource other : new Resource[] {connector("repo_b", "", ""), connector("repo_org", "", ""),
+                connector("never_created", "", "")}) {
+            ValidateTokenResponse answer = several(key, connector("repo_a", "", ""), other);
+            assertFalse(answer.getValid(), other.toString());
+            assertEquals(DenialReason.DENIAL_REASON_ABAC_SCOPE_TOO_NARROW, answer.getReason());
+        }
+        assertTrue(several(key).getValid(), "no resource is trivially covered");
+    }
+
+    @Test
+    void refusesSeveralResourcesThatCannotBeCheckedNamingTheOneAtFault() {
+        String key = keyOver(Scope.account(account), "_pipeline_executor", List.of());
+        Map<String, ValidateTokenRequest.Builder> bad = Map.of(
+                "resources[1].identifier", severalRequest(key, connector("repo", "", ""), connector("not ok", "", "")),
+                "resources[0].type", severalRequest(key,
+                        connector("repo", "", "").toBuilder().setType("SECURE_CONNECT").build()),
+                "resources", severalRequest(key, connector("repo", "", "")).setResource(connector("repo", "", "")));
+        bad.forEach((field, request) -> {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                    () -> grpc.blocking().validateToken(request.build()), field);
+            assertEquals("INVALID_RESOURCE", GrpcFailure.reason(e).orElseThrow(), field);
+            assertEquals(field, GrpcFailure.fact(e, "field").orElseThrow());
+        });
+    }
+
+    private ValidateTokenResponse several(String token, Resource... resources) {
+        return grpc.blocking().validateToken(severalRequest(token, resources).build());
+    }
+
+    private ValidateTokenRequest.Builder severalRequest(String token, Resource... resources) {
+        return ValidateTokenRequest.newBuilder().setToken(token).addRequiredPermissions("core_connector_access")
+                .setExpectedAccountId(account).addAllResources(List.of(resources));
+    }
+
     private static ValidateTokenRequest.Builder request(String token, Resource resource, String... permissions) {
         return ValidateTokenRequest.newBuilder().setToken(token).addAllRequiredPermissions(List.of(permissions))
                 .setResource(resource);

@@ -134,8 +134,21 @@ class RoleBindingResourceTest {
     @Test
     void listsTheBuiltInRolesPublicly() {
         given().get("/api/v1/roles").then().statusCode(200)
-                .body("find { it.identifier == '_account_admin' }.permissions", hasSize(7))
+                .body("find { it.identifier == '_account_admin' }.permissions", hasSize(8))
                 .body("find { it.identifier == '_pipeline_viewer' }.permissions", equalTo(List.of("core_pipeline_view")))
+                .body("find { it.identifier == '_pipeline_executor' }.permissions", equalTo(List.of(
+                        "core_connector_access", "core_pipeline_execute", "core_pipeline_view")))
+                .body("find { it.identifier == '_connector_admin' }.permissions", equalTo(List.of(
+                        "core_connector_delete", "core_connector_edit", "core_connector_view")))
                 .body("identifier", hasItem("_apikey_admin"));
+    }
+
+    @Test
+    void listsThePermissionCataloguePublicly() {
+        given().get("/api/v1/permissions").then().statusCode(200)
+                .body("identifier", hasItem("core_connector_access"))
+                .body("find { it.identifier == 'core_connector_access' }.resourceType", equalTo("CONNECTOR"))
+                .body("find { it.identifier == 'core_connector_access' }.description",
+                        equalTo("Use a connector from a build: resolve its build network"));
     }
 }
