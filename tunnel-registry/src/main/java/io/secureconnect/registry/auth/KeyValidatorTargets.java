@@ -20,9 +20,9 @@ final class KeyValidatorTargets {
 
     static void ask(ValidateTokenRequest.Builder request, Target target) {
         if (target instanceof Target.One one) {
-            ResourceRef resource = one.resource();
-            request.setResource(Resource.newBuilder().setType(resource.type()).setIdentifier(resource.identifier())
-                    .setScope(scope(resource.orgId(), resource.projectId())));
+            request.setResource(resource(one.resource()));
+        } else if (target instanceof Target.Several several) {
+            several.resources().forEach(resource -> request.addResources(resource(resource)));
         } else if (target instanceof Target.Listing listing) {
             request.setCoverageScope(scope(listing.orgId(), listing.projectId()));
         }
@@ -38,6 +38,11 @@ final class KeyValidatorTargets {
             case COVERAGE_KIND_IDENTIFIERS -> Coverage.of(Set.copyOf(answer.getCoverage().getIdentifiersList()));
             default -> Coverage.NONE;
         };
+    }
+
+    private static Resource resource(ResourceRef resource) {
+        return Resource.newBuilder().setType(resource.type()).setIdentifier(resource.identifier())
+                .setScope(scope(resource.orgId(), resource.projectId())).build();
     }
 
     private static ResourceScope scope(String org, String project) {
