@@ -5,7 +5,9 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.secureconnect.common.grpc.GrpcFailure;
+import io.secureconnect.common.identity.CallerContext;
 import io.secureconnect.keyvalidator.ratelimit.FailureLimiter;
+import io.secureconnect.keyvalidator.receipt.LeaseReceiptIssuer;
 import io.secureconnect.keyvalidator.ratelimit.GrpcCaller;
 import io.secureconnect.keyvalidator.revocation.RevocationFeed;
 import io.secureconnect.keyvalidator.validation.InvalidResourceException;
@@ -24,6 +26,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.jboss.logging.Logger;
 
@@ -34,7 +37,8 @@ import org.jboss.logging.Logger;
  * and a hit never hops threads. A denial is an OK answer with a reason; unknown permissions are INVALID_ARGUMENT, a
  * resource that cannot be checked INVALID_ARGUMENT (INVALID_RESOURCE), a caller over its failure budget
  * RESOURCE_EXHAUSTED, and a database that does not answer (or too many misses
- * waiting for it) UNAVAILABLE (fail closed).
+ * waiting for it) UNAVAILABLE (fail closed). A valid answer to a gateway that asked for a lease receipt carries one
+ * ({@link LeaseReceiptIssuer}); the gateway is taken from the caller's identity when the call arrives.
  */
 @GrpcService
 public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBase {
@@ -50,6 +54,9 @@ public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBa
     @Inject
     RevocationFeed feed;
 
+    @Inject
+    LeaseReceiptIssuer receipts;
+
     @Override
     public void validateToken(ValidateTokenRequest request, StreamObserver<ValidateTokenResponse> response) {
         String caller = GrpcCaller.current();
@@ -61,7 +68,10 @@ public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBa
             return;
         }
         try {
-            validator.validate(ProtoMapper.check(request), new Answer(caller, request.getToken(), response));
+            Optional<String> receiptFor = request.getLeaseReceipt() ? LeaseReceiptIssuer.recipient(CallerContext.peer())
+                    : Optional.empty();
+            validator.validate(ProtoMapper.check(request), new Answer(caller, request.getToken(), receiptFor,
+                    response));
         } catch (UnknownPermissionException e) {
             limiter.end(caller, request.getToken(), false);
             response.onError(unknownPermission(e));
@@ -80,18 +90,28 @@ public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBa
 
         private final String caller;
         private final String token;
+        private final Optional<String> receiptFor;
         private final StreamObserver<ValidateTokenResponse> response;
 
-        Answer(String caller, String token, StreamObserver<ValidateTokenResponse> response) {
+        /** @param receiptFor the gateway a lease receipt is signed for, when one asked for it */
+        Answer(String caller, String token, Optional<String> receiptFor,
+                StreamObserver<ValidateTokenResponse> response) {
             this.token = token;
             this.caller = caller;
+            this.receiptFor = receiptFor;
             this.response = response;
         }
 
         @Override
         public void answer(Validation validation) {
             limiter.end(caller, token, !validation.valid() && validation.reason().isAuthenticationFailure());
-            response.onNext(ProtoMapper.response(validation));
+            ValidateTokenResponse answer = ProtoMapper.response(validation);
+            if (validation.valid() && receiptFor.isPresent()) {
+                answer = answer.toBuilder().setLeaseReceipt(receipts.issue(receiptFor.get(),
+                        answer.getPrincipal().getAccountId(), answer.getPrincipal().getApiKeyId(),
+                        validation.validUntil())).build();
+            }
+            response.onNext(answer);
             response.onCompleted();
         }
 
