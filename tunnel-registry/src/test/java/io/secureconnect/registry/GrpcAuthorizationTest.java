@@ -149,7 +149,7 @@ class GrpcAuthorizationTest {
                 .setPort(0).setApiKeyId("made_up").setGatewayId(attacker).setAgentId("evil");
         Fixtures.fails(Status.Code.PERMISSION_DENIED, "LEASE_RECEIPT_MISSING", () -> stub.acquireLease(madeUp.build()));
         Fixtures.fails(Status.Code.PERMISSION_DENIED, "LEASE_RECEIPT_MISMATCH", () -> stub.acquireLease(madeUp
-                .setReceipt(Receipts.valid(account(), "its_own_key", attacker)).build()));
+                .setReceipt(Receipts.valid(account(), "its_own_key", attacker).toByteString()).build()));
         assertEquals(before, state(victim), "nothing of the victim's account changed");
     }
 

@@ -118,13 +118,21 @@ class LeaseReceiptTest {
         assertNothingWritten(lessee);
     }
 
+    @Test
+    void refusesBytesThatAreNotALeaseReceipt() {
+        Lessee lessee = new Lessee(account(), KEY, gateway());
+        fails(Status.Code.PERMISSION_DENIED, "LEASE_RECEIPT_INVALID", () -> registry().acquireLease(request(lessee)
+                .setReceipt(ByteString.copyFrom(new byte[] {0x0a, 0x7f, 0x01})).build()));
+        assertNothingWritten(lessee);
+    }
+
     @ParameterizedTest(name = "refuses a receipt {0}")
     @MethodSource("forgeries")
     void refusesAReceiptThatIsNotKeyValidatorsForThisLease(Forgery forgery) {
         Lessee lessee = new Lessee(account(), KEY, gateway());
         LeaseReceipt receipt = forgery.receipt().apply(lessee);
         fails(Status.Code.PERMISSION_DENIED, forgery.reason(),
-                () -> registry().acquireLease(request(lessee).setReceipt(receipt).build()));
+                () -> registry().acquireLease(request(lessee).setReceipt(receipt.toByteString()).build()));
         assertNothingWritten(lessee);
     }
 
@@ -135,7 +143,7 @@ class LeaseReceiptTest {
         int port = Fixtures.acquire(account, 0, KEY, holder).getLease().getPort();
         Lessee thief = new Lessee(account, KEY, gateway());
         fails(Status.Code.PERMISSION_DENIED, "LEASE_RECEIPT_MISMATCH", () -> registry().acquireLease(
-                request(thief).setPort(port).setReceipt(Receipts.valid(account, KEY, holder)).build()));
+                request(thief).setPort(port).setReceipt(Receipts.valid(account, KEY, holder).toByteString()).build()));
         assertEquals(1, number(db, "SELECT count(*) FROM lease WHERE account_id = ? AND gateway_id = ?"
                 + " AND state = 'LIVE'", account, holder), "the holder keeps its lease");
     }
@@ -145,7 +153,7 @@ class LeaseReceiptTest {
         Lessee lessee = new Lessee(account(), KEY, gateway());
         LeaseReceipt late = Receipts.of(TestReceipts.sign(
                 lessee.claims(Instant.now().minusSeconds(2))));
-        assertTrue(registry().acquireLease(request(lessee).setReceipt(late).build()).getLease().getPort() > 0);
+        assertTrue(registry().acquireLease(request(lessee).setReceipt(late.toByteString()).build()).getLease().getPort() > 0);
     }
 
     @Test
@@ -154,7 +162,7 @@ class LeaseReceiptTest {
         for (int i = 0; i < 5; i++) {
             Lessee lessee = new Lessee(account(), KEY + i, gw);
             assertTrue(registry().acquireLease(request(lessee).setReceipt(Receipts.valid(lessee.account(),
-                    lessee.apiKeyId(), gw)).build()).hasLease());
+                    lessee.apiKeyId(), gw).toByteString()).build()).hasLease());
         }
     }
 

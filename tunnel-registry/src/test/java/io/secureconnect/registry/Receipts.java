@@ -19,8 +19,8 @@ public final class Receipts {
 
     /** The request with a genuine receipt for its own account, key and gateway. */
     public static AcquireLeaseRequest receipted(AcquireLeaseRequest.Builder request) {
-        return request.setReceipt(valid(request.getAccountId(), request.getApiKeyId(), request.getGatewayId()))
-                .build();
+        return request.setReceipt(valid(request.getAccountId(), request.getApiKeyId(), request.getGatewayId())
+                .toByteString()).build();
     }
 
     public static LeaseReceipt valid(String account, String apiKeyId, String gatewayId) {

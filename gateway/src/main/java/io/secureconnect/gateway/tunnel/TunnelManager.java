@@ -112,7 +112,7 @@ public class TunnelManager {
             AcquireLeaseResponse response = registry.acquire(AcquireLeaseRequest.newBuilder()
                     .setAccountId(key.accountId()).setPort(key.port()).setApiKeyId(tunnel.apiKeyId())
                     .setGatewayId(settings.gatewayId()).setAgentId(info.agentId()).setAgentHost(info.hostname())
-                    .setAgentVersion(info.version()).setReceipt(validated.receipt()).build());
+                    .setAgentVersion(info.version()).setReceipt(validated.receipt().toByteString()).build());
             Instant validUntil = response.getLease().hasExpiresAt() ? instant(response.getLease().getExpiresAt())
                     : Instant.now().plus(registration.leaseTtl());
             tunnel.leased(response.getLease().getTunnelId(), response.getLease().getEpoch(), validUntil);

@@ -14,6 +14,7 @@ import io.secureconnect.gateway.support.GatewayTestResource;
 import io.secureconnect.gateway.support.GatewayTestSupport;
 import io.secureconnect.gateway.support.TestAgent;
 import io.secureconnect.proto.keyvalidator.v1.DenialReason;
+import io.secureconnect.proto.keyvalidator.v1.LeaseReceipt;
 import io.secureconnect.proto.keyvalidator.v1.LeaseReceiptClaims;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
 import io.secureconnect.proto.tunnel.v1.Goodbye;
@@ -53,8 +54,9 @@ class AgentAdmissionTest extends GatewayTestSupport {
         assertTrue(asked.getRequireAbacAll());
         assertTrue(asked.getLeaseReceipt(), "the gateway asks for the receipt the registry needs");
         AcquireLeaseRequest acquired = acquisitionsOf(account).get(0);
-        assertTrue(acquired.hasReceipt(), "the receipt went with AcquireLease");
-        assertEquals(account, LeaseReceiptClaims.parseFrom(acquired.getReceipt().getClaims()).getAccountId());
+        assertFalse(acquired.getReceipt().isEmpty(), "the receipt went with AcquireLease");
+        assertEquals(account, LeaseReceiptClaims.parseFrom(LeaseReceipt.parseFrom(acquired.getReceipt())
+                .getClaims()).getAccountId());
     }
 
     @Test

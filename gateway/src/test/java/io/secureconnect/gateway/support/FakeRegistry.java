@@ -164,10 +164,15 @@ public class FakeRegistry extends TunnelRegistryGrpc.TunnelRegistryImplBase {
      * gateway, account and key. Null when it holds, else the reason.
      */
     private String receiptRefusal(AcquireLeaseRequest request) {
-        if (!request.hasReceipt()) {
+        if (request.getReceipt().isEmpty()) {
             return "LEASE_RECEIPT_MISSING";
         }
-        LeaseReceipt receipt = request.getReceipt();
+        LeaseReceipt receipt;
+        try {
+            receipt = LeaseReceipt.parseFrom(request.getReceipt());
+        } catch (InvalidProtocolBufferException e) {
+            return "LEASE_RECEIPT_INVALID";
+        }
         if (verifier.verify(new SignedClaims(receipt.getClaims().toByteArray(), receipt.getSignature().toByteArray(),
                 receipt.getSignerCertificate().toByteArray()), Instant.now()) instanceof ReceiptVerifier.Forged) {
             return "LEASE_RECEIPT_INVALID";

@@ -49,11 +49,16 @@ public class LeaseReceiptCheck {
 
     /** Returns when the request's receipt lets {@code gatewayId} lease for its account and key; else throws. */
     public void require(AcquireLeaseRequest request, String gatewayId, Instant now) {
-        if (!request.hasReceipt()) {
+        if (request.getReceipt().isEmpty()) {
             throw refused(request, gatewayId, "LEASE_RECEIPT_MISSING", "AcquireLease needs the lease receipt "
                     + "key-validator signed when this gateway validated the agent's key (ValidateToken lease_receipt)");
         }
-        LeaseReceipt receipt = request.getReceipt();
+        LeaseReceipt receipt;
+        try {
+            receipt = LeaseReceipt.parseFrom(request.getReceipt());
+        } catch (InvalidProtocolBufferException e) {
+            throw refused(request, gatewayId, "LEASE_RECEIPT_INVALID", "the lease receipt is not a LeaseReceipt");
+        }
         SignedClaims signed = new SignedClaims(receipt.getClaims().toByteArray(), receipt.getSignature().toByteArray(),
                 receipt.getSignerCertificate().toByteArray());
         if (verifier.verify(signed, now) instanceof ReceiptVerifier.Forged forged) {
