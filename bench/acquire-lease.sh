@@ -45,6 +45,7 @@ wait_ready registry "http://127.0.0.1:$port/q/health/ready"
 
 echo "  load average before: $(cut -d" " -f1-3 /proc/loadavg)"
 bench_java AcquireLeaseBench --registry="127.0.0.1:$grpc_port" --identity="$(identity gateway bench-gateway)" \
+  --receipt-signer="$(identity service key-validator)" \
   --requesters="$REQUESTERS" --channels="$CHANNELS" --acquire-rate="$ACQUIRE_RATE" \
   ${BENCH_ONLY:+--only=$BENCH_ONLY} --bursts="${BENCH_BURSTS:-50}" \
   --warmup="$WARMUP" --duration="$DURATION" --pids="$PID_registry" --out="$RESULTS" \

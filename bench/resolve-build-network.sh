@@ -57,7 +57,8 @@ done
 echo "  load average before: $(cut -d" " -f1-3 /proc/loadavg)"
 bench_java ResolveBuildNetworkBench --policy="127.0.0.1:$policy_grpc_port" --registry="127.0.0.1:$registry_grpc_port" \
   --key-validator="127.0.0.1:$kv_grpc_port" --gateway-identity="$(identity gateway bench-gateway)" \
-  --runner-identity="$(identity runner bench-runner)" --tokens="$WORK/tokens" --account=default \
+  --runner-identity="$(identity runner bench-runner)" \
+  --receipt-signer="$(identity service key-validator)" --tokens="$WORK/tokens" --account=default \
   --connectors="$(IFS=,; echo "${CONNECTORS[*]}")" --rate="$RATE" --channels="$CHANNELS" \
   --warmup="$WARMUP" --duration="$DURATION" --out="$RESULTS" \
   --policy-pids="$PID_policy,$PID_registry" --key-validator-pids="$PID_kv"

@@ -21,7 +21,8 @@ import java.util.function.IntFunction;
 /**
  * tunnel-registry leases with {@code --requesters} (default 100) concurrent requesters, each its own account and
  * API key so that every grant succeeds, all through the gateway that {@code --identity} names (its certificate, e.g.
- * {@code gateway/bench-gateway}: a gateway acts only as itself): (1) acquire (port 0: lowest free port) then
+ * {@code gateway/bench-gateway}: a gateway acts only as itself), with lease receipts signed by the key-validator
+ * identity {@code --receipt-signer} names ({@link BenchReceipts}, reused within their lifetime): (1) acquire (port 0: lowest free port) then
  * release, closed loop, latency of the acquire alone; (1b) bursts: all requesters at the same instant, once each
  * (a reconnect storm); (1c) with {@code --acquire-rate}: acquisitions at that fixed rate spread over the requesters ({@link PacedAcquire});
  * (2) each requester holds one lease and renews it with traffic counters as fast as it can.
@@ -45,10 +46,11 @@ public final class AcquireLeaseBench {
         String out = args.get("out", null);
         Set<String> only = Set.of(args.get("only", "loop,bursts,paced,renew,baselines").split(","));
         Identity identity = Identity.of(args.get("identity"));
+        BenchReceipts receipts = BenchReceipts.of(args.get("receipt-signer"));
         try (Channels channels = new Channels(args.get("registry"), args.integer("channels", 4), identity);
                 GatewayKeeper gateway = new GatewayKeeper(channels.get(0), identity)) {
             // every request names the gateway of the certificate: a gateway acts only as itself
-            IntFunction<AcquireLeaseRequest> acquire = requester -> acquire(gateway.id(), requester);
+            IntFunction<AcquireLeaseRequest> acquire = requester -> acquire(gateway.id(), requester, receipts);
             List<TunnelRegistryGrpc.TunnelRegistryBlockingStub> stubs = new ArrayList<>();
             List<TunnelRegistryGrpc.TunnelRegistryStub> async = new ArrayList<>();
             for (int i = 0; i < requesters; i++) {
@@ -199,10 +201,13 @@ public final class AcquireLeaseBench {
                 .setEpoch(lease.getEpoch()).setGatewayId(lease.getGatewayId()).build();
     }
 
-    private static AcquireLeaseRequest acquire(String gatewayId, int requester) {
-        return AcquireLeaseRequest.newBuilder().setAccountId("bench-account-" + requester).setPort(0)
-                .setApiKeyId("bench-key-" + requester).setGatewayId(gatewayId)
+    /** As the gateway after validating the requester's key: with key-validator's receipt (reused, see there). */
+    private static AcquireLeaseRequest acquire(String gatewayId, int requester, BenchReceipts receipts) {
+        String account = "bench-account-" + requester;
+        String apiKeyId = "bench-key-" + requester;
+        return AcquireLeaseRequest.newBuilder().setAccountId(account).setPort(0)
+                .setApiKeyId(apiKeyId).setGatewayId(gatewayId)
                 .setAgentId("bench-agent-" + requester).setAgentHost("bench-host-" + requester)
-                .setAgentVersion("bench").build();
+                .setAgentVersion("bench").setReceipt(receipts.receipt(account, apiKeyId, gatewayId)).build();
     }
 }

@@ -51,7 +51,9 @@ public final class ResolveBuildNetworkBench {
             TunnelRegistryGrpc.TunnelRegistryBlockingStub leases = TunnelRegistryGrpc.newBlockingStub(registry.get(0));
             Lease lease = leases.withDeadlineAfter(10, TimeUnit.SECONDS).acquireLease(AcquireLeaseRequest.newBuilder()
                     .setAccountId(account).setPort(0).setApiKeyId("bench-agent-key").setGatewayId(gateway.id())
-                    .setAgentId("bench-agent").setAgentHost("bench-host").setAgentVersion("bench").build()).getLease();
+                    .setAgentId("bench-agent").setAgentHost("bench-host").setAgentVersion("bench")
+                    .setReceipt(BenchReceipts.of(args.get("receipt-signer")).receipt(account, "bench-agent-key",
+                            gateway.id())).build()).getLease();
             gateway.every(5, () -> leases.withDeadlineAfter(5, TimeUnit.SECONDS).renewLease(RenewLeaseRequest.newBuilder()
                     .setAccountId(account).setPort(lease.getPort()).setEpoch(lease.getEpoch())
                     .setGatewayId(lease.getGatewayId()).build()));

@@ -69,10 +69,11 @@ public final class Fixtures {
         return id;
     }
 
+    /** As a gateway that validated the key: the request carries a genuine lease receipt ({@link Receipts}). */
     public static AcquireLeaseResponse acquire(String account, int port, String apiKeyId, String gatewayId) {
-        return registry().acquireLease(AcquireLeaseRequest.newBuilder().setAccountId(account).setPort(port)
-                .setApiKeyId(apiKeyId).setGatewayId(gatewayId).setAgentId("agent-" + apiKeyId)
-                .setAgentHost("host-" + apiKeyId).setAgentVersion("agent 1.2").build());
+        return registry().acquireLease(Receipts.receipted(AcquireLeaseRequest.newBuilder().setAccountId(account)
+                .setPort(port).setApiKeyId(apiKeyId).setGatewayId(gatewayId).setAgentId("agent-" + apiKeyId)
+                .setAgentHost("host-" + apiKeyId).setAgentVersion("agent 1.2")));
     }
 
     /** Asserts the call fails with this status and secureconnect-reason, and returns the failure. */

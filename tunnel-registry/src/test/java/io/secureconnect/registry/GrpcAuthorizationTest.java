@@ -8,6 +8,7 @@ import static io.secureconnect.registry.Fixtures.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -134,6 +135,22 @@ class GrpcAuthorizationTest {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
         assertEquals(before, state(victim), "nothing of gateway B, its account or its lease changed");
+    }
+
+    @Test
+    void aGatewayAsItselfLeasesNothingForAKeyItDidNotValidate() throws InterruptedException {
+        Victim victim = victim();
+        String before = state(victim);
+        String attacker = gateway();
+        ManagedChannel channel = Fixtures.as("gateway/" + attacker);
+        TunnelRegistryGrpc.TunnelRegistryBlockingStub stub = TunnelRegistryGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS);
+        AcquireLeaseRequest.Builder madeUp = AcquireLeaseRequest.newBuilder().setAccountId(victim.account())
+                .setPort(0).setApiKeyId("made_up").setGatewayId(attacker).setAgentId("evil");
+        Fixtures.fails(Status.Code.PERMISSION_DENIED, "LEASE_RECEIPT_MISSING", () -> stub.acquireLease(madeUp.build()));
+        Fixtures.fails(Status.Code.PERMISSION_DENIED, "LEASE_RECEIPT_MISMATCH", () -> stub.acquireLease(madeUp
+                .setReceipt(Receipts.valid(account(), "its_own_key", attacker).toByteString()).build()));
+        assertEquals(before, state(victim), "nothing of the victim's account changed");
     }
 
     @Test

@@ -80,10 +80,10 @@ class LeaseGrpcTest {
         String gw = gateway();
         AcquireLeaseRequest.Builder request = AcquireLeaseRequest.newBuilder().setAccountId(account).setPort(0)
                 .setApiKeyId("shared-key").setGatewayId(gw);
-        Lease first = registry().acquireLease(request.setAgentId("dc-east").build()).getLease();
-        Lease second = registry().acquireLease(request.setAgentId("dc-west").build()).getLease();
+        Lease first = registry().acquireLease(Receipts.receipted(request.setAgentId("dc-east"))).getLease();
+        Lease second = registry().acquireLease(Receipts.receipted(request.setAgentId("dc-west"))).getLease();
         assertNotEquals(first.getPort(), second.getPort());
-        AcquireLeaseResponse again = registry().acquireLease(request.setAgentId("dc-east").build());
+        AcquireLeaseResponse again = registry().acquireLease(Receipts.receipted(request.setAgentId("dc-east")));
         assertEquals(first.getPort(), again.getLease().getPort(), "a reconnecting agent gets its port back");
         assertTrue(again.getResumed());
     }

@@ -259,9 +259,9 @@ class TwoRegistriesIT {
         }
 
         static AcquireLeaseRequest acquire(String account, String apiKeyId, int port) {
-            return AcquireLeaseRequest.newBuilder().setAccountId(account).setPort(port).setApiKeyId(apiKeyId)
-                    .setGatewayId(GATEWAY).setAgentId("agent-" + apiKeyId).setAgentHost("host-" + apiKeyId)
-                    .setAgentVersion("it").build();
+            return Receipts.receipted(AcquireLeaseRequest.newBuilder().setAccountId(account).setPort(port)
+                    .setApiKeyId(apiKeyId).setGatewayId(GATEWAY).setAgentId("agent-" + apiKeyId)
+                    .setAgentHost("host-" + apiKeyId).setAgentVersion("it"));
         }
 
         void loop(CountDownLatch killed, CountDownLatch drained, CountDownLatch enoughOnC,

@@ -1,7 +1,9 @@
 package io.secureconnect.policy.testsupport;
 
 import com.google.protobuf.Timestamp;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseRequest;
 import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseResponse;
 import io.secureconnect.proto.tunnelregistry.v1.FindTunnelsRequest;
@@ -43,6 +45,11 @@ public class FakeTunnelRegistry extends TunnelRegistryGrpc.TunnelRegistryImplBas
 
     @Override
     public void acquireLease(AcquireLeaseRequest request, StreamObserver<AcquireLeaseResponse> responses) {
+        if (request.getReceipt().isEmpty()) {
+            responses.onError(GrpcFailure.of(Status.Code.PERMISSION_DENIED, "LEASE_RECEIPT_MISSING",
+                    "AcquireLease needs key-validator's lease receipt"));
+            return;
+        }
         Timestamp now = now();
         Tunnel tunnel = Tunnel.newBuilder().setTunnelId(UUID.randomUUID().toString())
                 .setAccountId(request.getAccountId()).setPort(request.getPort())

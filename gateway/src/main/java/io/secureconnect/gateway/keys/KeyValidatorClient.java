@@ -11,7 +11,10 @@ import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
 import jakarta.inject.Singleton;
 import java.util.concurrent.TimeUnit;
 
-/** Validates an agent's API key through key-validator: core_pipeline_view with an ABAC scope of All. */
+/**
+ * Validates an agent's API key through key-validator: core_pipeline_view with an ABAC scope of All, asking for the
+ * lease receipt that tunnel-registry needs to lease a port for the key.
+ */
 @Singleton
 public class KeyValidatorClient {
 
@@ -31,7 +34,8 @@ public class KeyValidatorClient {
             response = keys.withDeadlineAfter(DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
                     .withInterceptors(ClientAddress.forwarding(clientAddress))
                     .validateToken(ValidateTokenRequest.newBuilder().setToken(token)
-                            .addRequiredPermissions(REQUIRED_PERMISSION).setRequireAbacAll(true).build());
+                            .addRequiredPermissions(REQUIRED_PERMISSION).setRequireAbacAll(true)
+                            .setLeaseReceipt(true).build());
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
                 return new KeyCheck.Throttled(retryAfter(e));
@@ -40,7 +44,7 @@ public class KeyValidatorClient {
         }
         if (response.getValid()) {
             return new KeyCheck.Valid(response.getPrincipal().getAccountId(), response.getPrincipal().getApiKeyId(),
-                    response.getPrincipal().getTokenId());
+                    response.getPrincipal().getTokenId(), response.getLeaseReceipt());
         }
         String reason = response.getReason().name().replace("DENIAL_REASON_", "");
         String message = response.getMessage().isEmpty() ? "the API key was refused: " + reason

@@ -39,6 +39,7 @@ public class RegistryClient {
         call().heartbeatGateway(HeartbeatGatewayRequest.newBuilder().setGatewayId(gatewayId).build());
     }
 
+    /** The request carries the lease receipt of the key check that admitted the agent (TunnelManager). */
     public AcquireLeaseResponse acquire(AcquireLeaseRequest request) {
         return call().acquireLease(request);
     }

@@ -94,7 +94,7 @@ public class TunnelManager {
                 }
                 boolean resumed = false;
                 if (!tunnel.leased()) {
-                    resumed = acquire(tunnel, info);
+                    resumed = acquire(tunnel, key, info);
                 }
                 tunnel.agents().add(agent);
                 return new Joined(tunnel, resumed);
@@ -102,13 +102,17 @@ public class TunnelManager {
         }
     }
 
-    private boolean acquire(Tunnel tunnel, AgentInfo info) throws Refusal {
+    /**
+     * Leases the tunnel's port with the receipt of the key check that admitted this agent (the only place this
+     * gateway calls AcquireLease): every acquisition, including the one after a lost lease, follows a fresh check.
+     */
+    private boolean acquire(Tunnel tunnel, KeyCheck.Valid validated, AgentInfo info) throws Refusal {
         TunnelKey key = tunnel.key();
         try {
             AcquireLeaseResponse response = registry.acquire(AcquireLeaseRequest.newBuilder()
                     .setAccountId(key.accountId()).setPort(key.port()).setApiKeyId(tunnel.apiKeyId())
                     .setGatewayId(settings.gatewayId()).setAgentId(info.agentId()).setAgentHost(info.hostname())
-                    .setAgentVersion(info.version()).build());
+                    .setAgentVersion(info.version()).setReceipt(validated.receipt().toByteString()).build());
             Instant validUntil = response.getLease().hasExpiresAt() ? instant(response.getLease().getExpiresAt())
                     : Instant.now().plus(registration.leaseTtl());
             tunnel.leased(response.getLease().getTunnelId(), response.getLease().getEpoch(), validUntil);
@@ -125,6 +129,9 @@ public class TunnelManager {
                 throw new Refusal(Status.Code.INVALID_ARGUMENT, reason.isEmpty() ? "PORT_OUT_OF_RANGE" : reason,
                         GoodbyeReason.GOODBYE_REASON_UNSPECIFIED, false, "tunnel-registry refused the port: "
                         + e.getStatus().getDescription());
+            }
+            if (e.getStatus().getCode() == Status.Code.PERMISSION_DENIED) {
+                LOG.warnf("lease refused %s reason=%s: %s", tunnel, reason, e.getStatus().getDescription());
             }
             throw Refusal.unavailable("REGISTRY_UNAVAILABLE", "tunnel-registry did not grant the lease: "
                     + e.getStatus().getCode());

@@ -2,6 +2,7 @@ package io.secureconnect.gateway.agentlink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,10 +14,13 @@ import io.secureconnect.gateway.support.GatewayTestResource;
 import io.secureconnect.gateway.support.GatewayTestSupport;
 import io.secureconnect.gateway.support.TestAgent;
 import io.secureconnect.proto.keyvalidator.v1.DenialReason;
+import io.secureconnect.proto.keyvalidator.v1.LeaseReceipt;
+import io.secureconnect.proto.keyvalidator.v1.LeaseReceiptClaims;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
 import io.secureconnect.proto.tunnel.v1.Goodbye;
 import io.secureconnect.proto.tunnel.v1.GoodbyeReason;
 import io.secureconnect.proto.tunnel.v1.Welcome;
+import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseRequest;
 import io.secureconnect.proto.tunnelregistry.v1.Lease;
 import java.time.Duration;
 import java.util.List;
@@ -48,6 +52,33 @@ class AgentAdmissionTest extends GatewayTestSupport {
         ValidateTokenRequest asked = fixtures().keys().requests().get(fixtures().keys().requests().size() - 1);
         assertEquals(List.of("core_pipeline_view"), asked.getRequiredPermissionsList());
         assertTrue(asked.getRequireAbacAll());
+        assertTrue(asked.getLeaseReceipt(), "the gateway asks for the receipt the registry needs");
+        AcquireLeaseRequest acquired = acquisitionsOf(account).get(0);
+        assertFalse(acquired.getReceipt().isEmpty(), "the receipt went with AcquireLease");
+        assertEquals(account, LeaseReceiptClaims.parseFrom(LeaseReceipt.parseFrom(acquired.getReceipt())
+                .getClaims()).getAccountId());
+    }
+
+    @Test
+    void leasesAgainAfterALostLeaseOnlyWithAFreshReceiptFromANewKeyCheck() throws Exception {
+        String account = Builds.account();
+        TestAgent first = agent(account, PORT, TestAgent.Mode.DIAL);
+        first.welcome();
+        fixtures().registry().loseLeasesOf(account);
+        first.closedWith();
+        int checksBefore = fixtures().keys().requests().size();
+
+        agent(account, PORT, TestAgent.Mode.DIAL).welcome();
+
+        assertTrue(fixtures().keys().requests().size() > checksBefore, "the key was validated again");
+        List<AcquireLeaseRequest> acquisitions = acquisitionsOf(account);
+        assertEquals(2, acquisitions.size());
+        assertNotEquals(acquisitions.get(0).getReceipt(), acquisitions.get(1).getReceipt(),
+                "the second acquisition carries a new receipt, not the first one kept");
+    }
+
+    private List<AcquireLeaseRequest> acquisitionsOf(String account) {
+        return fixtures().registry().acquisitions().stream().filter(a -> a.getAccountId().equals(account)).toList();
     }
 
     @Test

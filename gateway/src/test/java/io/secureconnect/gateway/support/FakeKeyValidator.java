@@ -1,6 +1,9 @@
 package io.secureconnect.gateway.support;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
 import io.grpc.Context;
+import io.grpc.Grpc;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -13,24 +16,35 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.secureconnect.common.grpc.ClientAddress;
 import io.secureconnect.common.grpc.GrpcFailure;
+import io.secureconnect.common.identity.Peer;
+import io.secureconnect.common.identity.PeerKind;
+import io.secureconnect.common.receipt.SignedClaims;
 import io.secureconnect.proto.keyvalidator.v1.DenialReason;
 import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
+import io.secureconnect.proto.keyvalidator.v1.LeaseReceipt;
+import io.secureconnect.proto.keyvalidator.v1.LeaseReceiptClaims;
 import io.secureconnect.proto.keyvalidator.v1.Principal;
 import io.secureconnect.proto.keyvalidator.v1.RevocationCause;
 import io.secureconnect.proto.keyvalidator.v1.RevocationEvent;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
 import io.secureconnect.proto.keyvalidator.v1.WatchRevocationsRequest;
+import io.secureconnect.testing.TestReceipts;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * key-validator as the gateway sees it over gRPC: tokens registered by the test are valid for an account and key, or
- * denied with a reason. key-validator is another service of ours; this in-test fake keeps the gateway's tests about
+ * denied with a reason; a gateway that asks gets a lease receipt signed as key-validator signs one. key-validator is another service of ours; this in-test fake keeps the gateway's tests about
  * the gateway. The real pairing is covered by the e2e suite.
  */
 public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
@@ -42,6 +56,7 @@ public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
     private final List<String> clientAddresses = new CopyOnWriteArrayList<>();
     private final Set<String> throttled = ConcurrentHashMap.newKeySet();
     private static final Context.Key<String> CLIENT_ADDRESS = Context.key("client-address");
+    private static final Context.Key<Optional<Peer>> CALLER = Context.key("caller");
     private volatile boolean down;
 
     /** This fake as served: it remembers the end client address each call forwards ({@link #clientAddresses}). */
@@ -52,7 +67,7 @@ public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
                     ServerCallHandler<Q, A> next) {
                 String address = headers.get(ClientAddress.KEY);
                 return Contexts.interceptCall(Context.current().withValue(CLIENT_ADDRESS,
-                        address == null ? "(none)" : address), call, headers, next);
+                        address == null ? "(none)" : address).withValue(CALLER, caller(call)), call, headers, next);
             }
         });
     }
@@ -117,9 +132,39 @@ public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
             responses.onError(Status.UNAVAILABLE.withDescription("down for the test").asRuntimeException());
             return;
         }
-        responses.onNext(tokens.getOrDefault(request.getToken(), ValidateTokenResponse.newBuilder().setValid(false)
-                .setReason(DenialReason.DENIAL_REASON_UNKNOWN).setMessage("unknown token").build()));
+        ValidateTokenResponse answer = tokens.getOrDefault(request.getToken(), ValidateTokenResponse.newBuilder()
+                .setValid(false).setReason(DenialReason.DENIAL_REASON_UNKNOWN).setMessage("unknown token").build());
+        Optional<Peer> caller = CALLER.get();
+        if (answer.getValid() && request.getLeaseReceipt() && caller.isPresent()
+                && caller.get().kind() == PeerKind.GATEWAY) {
+            answer = answer.toBuilder().setLeaseReceipt(receipt(answer.getPrincipal(), caller.get().name())).build();
+        }
+        responses.onNext(answer);
         responses.onCompleted();
+    }
+
+    /** As key-validator signs one: with the test PKI's key-validator identity, for 60 s. */
+    private static LeaseReceipt receipt(Principal principal, String gatewayId) {
+        Instant now = Instant.now();
+        SignedClaims signed = TestReceipts.sign(LeaseReceiptClaims.newBuilder()
+                .setAccountId(principal.getAccountId()).setApiKeyId(principal.getApiKeyId()).setGatewayId(gatewayId)
+                .setIssuedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setExpiresAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond() + 60).setNanos(now.getNano()))
+                .build());
+        return LeaseReceipt.newBuilder().setClaims(ByteString.copyFrom(signed.claims()))
+                .setSignature(ByteString.copyFrom(signed.signature()))
+                .setSignerCertificate(ByteString.copyFrom(signed.signerCertificate())).build();
+    }
+
+    /** The identity the caller's client certificate names (the fake is served with mTLS). */
+    private static Optional<Peer> caller(ServerCall<?, ?> call) {
+        SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+        try {
+            return session == null ? Optional.empty()
+                    : Peer.of((X509Certificate) session.getPeerCertificates()[0]);
+        } catch (SSLPeerUnverifiedException e) {
+            return Optional.empty();
+        }
     }
 
     @Override

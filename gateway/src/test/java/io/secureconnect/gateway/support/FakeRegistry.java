@@ -1,10 +1,15 @@
 package io.secureconnect.gateway.support;
 
 import com.google.protobuf.Duration;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.secureconnect.common.grpc.GrpcFailure;
+import io.secureconnect.common.receipt.ReceiptVerifier;
+import io.secureconnect.common.receipt.SignedClaims;
+import io.secureconnect.proto.keyvalidator.v1.LeaseReceipt;
+import io.secureconnect.proto.keyvalidator.v1.LeaseReceiptClaims;
 import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseRequest;
 import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseResponse;
 import io.secureconnect.proto.tunnelregistry.v1.HeartbeatGatewayRequest;
@@ -20,6 +25,8 @@ import io.secureconnect.proto.tunnelregistry.v1.RenewLeaseRequest;
 import io.secureconnect.proto.tunnelregistry.v1.RenewLeaseResponse;
 import io.secureconnect.proto.tunnelregistry.v1.TunnelRegistryGrpc;
 import io.secureconnect.proto.tunnelregistry.v1.WatchLeaseEventsRequest;
+import io.secureconnect.testing.TestPki;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * tunnel-registry as the gateway sees it over gRPC: leases per (account, port) held by one API key, an epoch that
- * grows per acquisition, PORT_HELD, LEASE_LOST on demand and force-release events. tunnel-registry is another service
+ * grows per acquisition, PORT_HELD, LEASE_LOST on demand and force-release events; an acquisition needs a lease receipt
+ * as the registry checks it (PERMISSION_DENIED LEASE_RECEIPT_*). tunnel-registry is another service
  * of ours (with its own PostgreSQL-backed tests); this in-test fake keeps the gateway's tests about the gateway. The
  * real pairing is covered by the e2e suite.
  */
@@ -48,6 +56,9 @@ public class FakeRegistry extends TunnelRegistryGrpc.TunnelRegistryImplBase {
     private final List<StreamObserver<LeaseEvent>> watchers = new CopyOnWriteArrayList<>();
     private final List<ReleaseLeaseRequest> releases = new CopyOnWriteArrayList<>();
     private final List<RenewLeaseRequest> renewals = new CopyOnWriteArrayList<>();
+    private final List<AcquireLeaseRequest> acquisitions = new CopyOnWriteArrayList<>();
+    private final ReceiptVerifier verifier = ReceiptVerifier.fromIdentity(
+            TestPki.shared().identity("service/tunnel-registry"));
     private final Set<String> gateways = ConcurrentHashMap.newKeySet();
     private volatile boolean down;
 
@@ -66,6 +77,11 @@ public class FakeRegistry extends TunnelRegistryGrpc.TunnelRegistryImplBase {
 
     public List<ReleaseLeaseRequest> releases() {
         return releases;
+    }
+
+    /** Every AcquireLease this fake granted, with its receipt. */
+    public List<AcquireLeaseRequest> acquisitions() {
+        return acquisitions;
     }
 
     public List<RenewLeaseRequest> renewals() {
@@ -120,6 +136,12 @@ public class FakeRegistry extends TunnelRegistryGrpc.TunnelRegistryImplBase {
             responses.onError(GrpcFailure.of(Status.Code.INVALID_ARGUMENT, "PORT_OUT_OF_RANGE", "port out of range"));
             return;
         }
+        String refusal = receiptRefusal(request);
+        if (refusal != null) {
+            responses.onError(GrpcFailure.of(Status.Code.PERMISSION_DENIED, refusal, "lease receipt refused"));
+            return;
+        }
+        acquisitions.add(request);
         Key key = new Key(request.getAccountId(), request.getPort());
         Lease held = leases.get(key);
         if (held != null && !held.getApiKeyId().equals(request.getApiKeyId())) {
@@ -135,6 +157,38 @@ public class FakeRegistry extends TunnelRegistryGrpc.TunnelRegistryImplBase {
         lastHolder.put(key, request.getApiKeyId());
         responses.onNext(AcquireLeaseResponse.newBuilder().setLease(lease).setResumed(resumed).build());
         responses.onCompleted();
+    }
+
+    /**
+     * The registry's receipt rule, on the common verifier: key-validator's signature of our CA, current, for this
+     * gateway, account and key. Null when it holds, else the reason.
+     */
+    private String receiptRefusal(AcquireLeaseRequest request) {
+        if (request.getReceipt().isEmpty()) {
+            return "LEASE_RECEIPT_MISSING";
+        }
+        LeaseReceipt receipt;
+        try {
+            receipt = LeaseReceipt.parseFrom(request.getReceipt());
+        } catch (InvalidProtocolBufferException e) {
+            return "LEASE_RECEIPT_INVALID";
+        }
+        if (verifier.verify(new SignedClaims(receipt.getClaims().toByteArray(), receipt.getSignature().toByteArray(),
+                receipt.getSignerCertificate().toByteArray()), Instant.now()) instanceof ReceiptVerifier.Forged) {
+            return "LEASE_RECEIPT_INVALID";
+        }
+        try {
+            LeaseReceiptClaims claims = LeaseReceiptClaims.parseFrom(receipt.getClaims());
+            if (Instant.now().getEpochSecond() > claims.getExpiresAt().getSeconds()) {
+                return "LEASE_RECEIPT_EXPIRED";
+            }
+            boolean matches = claims.getAccountId().equals(request.getAccountId())
+                    && claims.getApiKeyId().equals(request.getApiKeyId())
+                    && claims.getGatewayId().equals(request.getGatewayId());
+            return matches ? null : "LEASE_RECEIPT_MISMATCH";
+        } catch (InvalidProtocolBufferException e) {
+            return "LEASE_RECEIPT_INVALID";
+        }
     }
 
     @Override

@@ -47,6 +47,13 @@ public interface KeysConfig {
     @WithDefault("30d")
     Duration defaultTokenLifetime();
 
+    /**
+     * How long a lease receipt (ValidateToken with lease_receipt, for a gateway) lets the gateway lease a port for
+     * the key; never longer than the token's own validity. More than 0, at most 1h.
+     */
+    @WithDefault("60s")
+    Duration leaseReceiptLifetime();
+
     Bootstrap bootstrap();
 
     RateLimit rateLimit();

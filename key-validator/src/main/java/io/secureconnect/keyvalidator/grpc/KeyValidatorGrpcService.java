@@ -5,7 +5,9 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.secureconnect.common.grpc.GrpcFailure;
+import io.secureconnect.common.identity.CallerContext;
 import io.secureconnect.keyvalidator.ratelimit.FailureLimiter;
+import io.secureconnect.keyvalidator.receipt.LeaseReceiptIssuer;
 import io.secureconnect.keyvalidator.ratelimit.GrpcCaller;
 import io.secureconnect.keyvalidator.ratelimit.KeyFailureBudget;
 import io.secureconnect.keyvalidator.revocation.RevocationFeed;
@@ -25,6 +27,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.jboss.logging.Logger;
 
@@ -36,7 +39,9 @@ import org.jboss.logging.Logger;
  * resource that cannot be checked INVALID_ARGUMENT (INVALID_RESOURCE), a caller over its failure budget
  * RESOURCE_EXHAUSTED (RATE_LIMITED, before the check), a failing use of a token id over its own budget
  * RESOURCE_EXHAUSTED (KEY_THROTTLED, after the check: {@link KeyFailureBudget}), and a database that does not
- * answer (or too many misses waiting for it) UNAVAILABLE (fail closed).
+ * answer (or too many misses waiting for it) UNAVAILABLE (fail closed). A valid answer to a gateway that asked for a
+ * lease receipt carries one ({@link LeaseReceiptIssuer}); the gateway is taken from the caller's identity when the
+ * call arrives.
  */
 @GrpcService
 public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBase {
@@ -55,6 +60,9 @@ public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBa
     @Inject
     RevocationFeed feed;
 
+    @Inject
+    LeaseReceiptIssuer receipts;
+
     @Override
     public void validateToken(ValidateTokenRequest request, StreamObserver<ValidateTokenResponse> response) {
         String caller = GrpcCaller.current();
@@ -67,7 +75,10 @@ public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBa
         }
         KeyFailureBudget.Ticket ticket = keys.begin(request.getToken());
         try {
-            validator.validate(ProtoMapper.check(request), new Answer(caller, request.getToken(), ticket, response));
+            Optional<String> receiptFor = request.getLeaseReceipt() ? LeaseReceiptIssuer.recipient(CallerContext.peer())
+                    : Optional.empty();
+            validator.validate(ProtoMapper.check(request), new Answer(caller, request.getToken(), ticket, receiptFor,
+                    response));
         } catch (UnknownPermissionException e) {
             endUnjudged(caller, request.getToken(), ticket);
             response.onError(unknownPermission(e));
@@ -93,13 +104,16 @@ public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBa
         private final String caller;
         private final String token;
         private final KeyFailureBudget.Ticket ticket;
+        private final Optional<String> receiptFor;
         private final StreamObserver<ValidateTokenResponse> response;
 
-        Answer(String caller, String token, KeyFailureBudget.Ticket ticket,
+        /** @param receiptFor the gateway a lease receipt is signed for, when one asked for it */
+        Answer(String caller, String token, KeyFailureBudget.Ticket ticket, Optional<String> receiptFor,
                 StreamObserver<ValidateTokenResponse> response) {
             this.token = token;
             this.caller = caller;
             this.ticket = ticket;
+            this.receiptFor = receiptFor;
             this.response = response;
         }
 
@@ -114,7 +128,13 @@ public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBa
                         Map.of("retry-after", String.valueOf(throttled.getAsLong()))));
                 return;
             }
-            response.onNext(ProtoMapper.response(validation));
+            ValidateTokenResponse answer = ProtoMapper.response(validation);
+            if (validation.valid() && receiptFor.isPresent()) {
+                answer = answer.toBuilder().setLeaseReceipt(receipts.issue(receiptFor.get(),
+                        answer.getPrincipal().getAccountId(), answer.getPrincipal().getApiKeyId(),
+                        validation.validUntil())).build();
+            }
+            response.onNext(answer);
             response.onCompleted();
         }
 

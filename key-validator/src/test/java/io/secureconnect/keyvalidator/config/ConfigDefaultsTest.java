@@ -28,6 +28,7 @@ class ConfigDefaultsTest {
         assertEquals(Duration.ofSeconds(1), keys.expirySweepInterval());
         assertEquals(Duration.ofSeconds(5), keys.lastUsedFlushInterval());
         assertEquals(Duration.ofDays(30), keys.defaultTokenLifetime());
+        assertEquals(Duration.ofSeconds(60), keys.leaseReceiptLifetime());
         assertTrue(keys.bootstrap().enabled());
         assertEquals("default", keys.bootstrap().account());
         assertEquals(Duration.ofDays(90), keys.bootstrap().tokenLifetime());

@@ -1,5 +1,6 @@
 package io.secureconnect.registry.grpc;
 
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -34,7 +35,8 @@ import java.time.Instant;
 
 /**
  * The gRPC face of the registry for gateways and connector-policy ({@link RegistryAccess}: each gateway acts only
- * as itself, the gateway id of a request must be its own or empty), on the plain grpc-java API (no Mutiny bridge or
+ * as itself, the gateway id of a request must be its own or empty; AcquireLease needs key-validator's lease receipt,
+ * {@link LeaseReceiptCheck}), on the plain grpc-java API (no Mutiny bridge or
  * context capture per call); the work is in the feature services. AcquireLease and ReleaseLease are queued for the
  * group commit ({@code LeaseBatcher}) on the event loop and answered from its threads; RenewLease runs on
  * {@link DatabaseWorkers}; the rarer calls on the worker pool ({@code @Blocking}).
@@ -63,6 +65,9 @@ public class TunnelRegistryGrpcService extends TunnelRegistryGrpc.TunnelRegistry
     @Inject
     DatabaseWorkers workers;
 
+    @Inject
+    LeaseReceiptCheck receipts;
+
     @Override
     @Blocking
     public void registerGateway(RegisterGatewayRequest request, StreamObserver<RegisterGatewayResponse> response) {
@@ -88,6 +93,12 @@ public class TunnelRegistryGrpcService extends TunnelRegistryGrpc.TunnelRegistry
     public void acquireLease(AcquireLeaseRequest request, StreamObserver<AcquireLeaseResponse> response) {
         String gatewayId = actingGateway(request.getGatewayId(), response);
         if (gatewayId == null) {
+            return;
+        }
+        try {
+            receipts.require(request, gatewayId, Instant.now());
+        } catch (StatusRuntimeException e) {
+            response.onError(e);
             return;
         }
         GrpcCalls.respondLater(response, "AcquireLease", leases.acquireBatched(new AcquireCommand(
