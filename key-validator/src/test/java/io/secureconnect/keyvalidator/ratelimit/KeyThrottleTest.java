@@ -8,17 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.secureconnect.common.grpc.ClientAddress;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.keyvalidator.scope.Scope;
 import io.secureconnect.keyvalidator.support.Fixtures;
 import io.secureconnect.keyvalidator.support.Grpc;
 import io.secureconnect.keyvalidator.support.NoSecretsInLogs;
 import io.secureconnect.proto.keyvalidator.v1.DenialReason;
-import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
 import io.secureconnect.testing.FreshDatabaseResource;
@@ -111,7 +108,7 @@ class KeyThrottleTest {
         try (Grpc grpc = Grpc.toTestService()) {
             List<CompletableFuture<String>> answers = new ArrayList<>();
             for (int i = 0; i < 4 * MAX_FAILURES; i++) {
-                answers.add(validateAsync(grpc, Fixtures.unique("burst"), guess(token, i)));
+                answers.add(grpc.validateAsync(Fixtures.unique("burst"), guess(token, i)));
             }
             Map<String, Long> outcomes = new TreeMap<>();
             for (CompletableFuture<String> answer : answers) {
@@ -135,27 +132,5 @@ class KeyThrottleTest {
             }
         }
         assertTrue(budget.tracked() <= before, "unknown ids count only per client: " + budget.tracked());
-    }
-
-    private static CompletableFuture<String> validateAsync(Grpc grpc, String client, String token) {
-        CompletableFuture<String> answer = new CompletableFuture<>();
-        KeyValidatorGrpc.newStub(grpc.channel()).withInterceptors(ClientAddress.forwarding(client))
-                .withDeadlineAfter(20, TimeUnit.SECONDS)
-                .validateToken(ValidateTokenRequest.newBuilder().setToken(token).build(), new StreamObserver<>() {
-                    @Override
-                    public void onNext(ValidateTokenResponse response) {
-                        answer.complete(response.getValid() ? "VALID" : "DENIED");
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        answer.complete(Status.fromThrowable(t).getCode().name());
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
-        return answer;
     }
 }

@@ -7,20 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import io.secureconnect.common.grpc.ClientAddress;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.keyvalidator.scope.Scope;
 import io.secureconnect.keyvalidator.support.Fixtures;
 import io.secureconnect.keyvalidator.support.Grpc;
 import io.secureconnect.keyvalidator.support.NoSecretsInLogs;
 import io.secureconnect.proto.keyvalidator.v1.DenialReason;
-import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
-import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
 import io.secureconnect.testing.FreshDatabaseResource;
 import io.secureconnect.testing.IdentityResource;
 import io.secureconnect.testing.TestChannels;
@@ -148,7 +144,7 @@ class RateLimitTest {
             List<CompletableFuture<String>> answers = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 String guess = prefix + String.format("%043d", i);
-                answers.add(validateAsync(grpc, attacker, guess));
+                answers.add(grpc.validateAsync(attacker, guess));
             }
             // A valid key from another client behind the same gateway, while the flood is in flight.
             assertTrue(grpc.forwardingFor(Fixtures.unique("honest")).validateToken(
@@ -169,33 +165,11 @@ class RateLimitTest {
         try (Grpc grpc = Grpc.toTestService()) {
             List<CompletableFuture<String>> answers = new ArrayList<>();
             for (int i = 0; i < 3 * MAX_FAILURES; i++) {
-                answers.add(validateAsync(grpc, client, token));
+                answers.add(grpc.validateAsync(client, token));
             }
             assertEquals(Map.of("VALID", 3L * MAX_FAILURES), outcomes(answers),
                     "concurrency alone never spends the failure budget");
         }
-    }
-
-    private static CompletableFuture<String> validateAsync(Grpc grpc, String client, String token) {
-        CompletableFuture<String> answer = new CompletableFuture<>();
-        KeyValidatorGrpc.newStub(grpc.channel()).withInterceptors(ClientAddress.forwarding(client))
-                .withDeadlineAfter(20, TimeUnit.SECONDS)
-                .validateToken(ValidateTokenRequest.newBuilder().setToken(token).build(), new StreamObserver<>() {
-                    @Override
-                    public void onNext(ValidateTokenResponse response) {
-                        answer.complete(response.getValid() ? "VALID" : "DENIED");
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        answer.complete(Status.fromThrowable(t).getCode().name());
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
-        return answer;
     }
 
     private static Map<String, Long> outcomes(List<CompletableFuture<String>> answers) throws Exception {

@@ -2,13 +2,17 @@ package io.secureconnect.keyvalidator.support;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.secureconnect.common.grpc.ClientAddress;
 import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
 import io.secureconnect.testing.IdentityResource;
 import io.secureconnect.testing.TestChannels;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** A real gRPC client (grpc-java over Netty, TLS with a client certificate) to the service under test. */
@@ -67,6 +71,31 @@ public final class Grpc implements AutoCloseable {
     public ValidateTokenResponse validate(String token, String... permissions) {
         return blocking().validateToken(ValidateTokenRequest.newBuilder().setToken(token)
                 .addAllRequiredPermissions(List.of(permissions)).build());
+    }
+
+    /**
+     * ValidateToken without waiting, forwarding for {@code client}: "VALID", "DENIED", or the status code it ended
+     * with (e.g. RESOURCE_EXHAUSTED).
+     */
+    public CompletableFuture<String> validateAsync(String client, String token) {
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        async().withInterceptors(ClientAddress.forwarding(client)).withDeadlineAfter(20, TimeUnit.SECONDS)
+                .validateToken(ValidateTokenRequest.newBuilder().setToken(token).build(), new StreamObserver<>() {
+                    @Override
+                    public void onNext(ValidateTokenResponse response) {
+                        answer.complete(response.getValid() ? "VALID" : "DENIED");
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        answer.complete(Status.fromThrowable(t).getCode().name());
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        return answer;
     }
 
     @Override
