@@ -85,7 +85,7 @@ class FrpPluginTest {
     }
 
     @Test
-    void logsInOpensAProxyRenewsOnPingAndReleasesOnClose() {
+    void logsInOpensAProxyHoldsItWithoutTtlAndReleasesOnClose() {
         String account = account();
         String runId = unique("run");
         allowed(hook("Login", login(runId, token(account, "agentkey", "view"))));
@@ -97,10 +97,9 @@ class FrpPluginTest {
                 .body("gatewayId", equalTo("frps")).body("agentHost", equalTo("build-agent-7"))
                 .body("agentVersion", equalTo("frpc 0.61.0")).body("apiKeyId", equalTo("agentkey"));
 
-        Fixtures.execute(db, "UPDATE lease SET expires_at = now() + interval '15 seconds' WHERE account_id = ?", account);
         allowed(hook("Ping", userOp("Ping", runId, ",\"timestamp\":1732580030,\"privilege_key\":\"\"")));
-        assertTrue(number(db, "SELECT extract(epoch FROM expires_at - now())::bigint FROM lease WHERE account_id = ?",
-                account) > 20, "Ping renewed the lease");
+        assertEquals(0, number(db, "SELECT count(*) FROM lease WHERE account_id = ? AND isfinite(expires_at)",
+                account), "an frp proxy's lease is held until released: it needs no Ping");
         allowed(hook("NewWorkConn", userOp("NewWorkConn", runId, ",\"run_id\":\"" + runId + "\",\"timestamp\":1")));
         allowed(hook("NewUserConn", userOp("NewUserConn", runId,
                 ",\"proxy_name\":\"secure-connect\",\"proxy_type\":\"tcp\",\"remote_addr\":\"10.1.2.3:40000\"")));
@@ -118,9 +117,12 @@ class FrpPluginTest {
         String runId = unique("run");
         acquire(account, 30000, "someone-else", gateway());
         allowed(hook("Login", login(runId, token(account, "agentkey", "view"))));
-        hook("NewProxy", newProxy(runId, "any", null)).body("reject", equalTo(false))
-                .body("unchange", equalTo(false)).body("content.remote_port", equalTo(30001))
-                .body("content.proxy_name", equalTo("any")).body("content.user.run_id", equalTo(runId));
+        int port = hook("NewProxy", newProxy(runId, "any", null)).body("reject", equalTo(false))
+                .body("unchange", equalTo(false)).body("content.proxy_name", equalTo("any"))
+                .body("content.user.run_id", equalTo(runId)).extract().path("content.remote_port");
+        assertTrue(port > 30000 && port <= 30099, "a free port of the pool, not the held 30000: " + port);
+        assertEquals("LIVE", state(account, port));
+        allowed(hook("CloseProxy", userOp("CloseProxy", runId, ",\"proxy_name\":\"any\"")));
     }
 
     @Test
@@ -132,7 +134,7 @@ class FrpPluginTest {
         String second = unique("run");
         allowed(hook("Login", login(second, token(account, "agentkey", "view"))));
         allowed(hook("NewProxy", newProxy(second, "p", "30061")));
-        rejected(hook("Ping", userOp("Ping", first, "")), "LEASE_LOST");
+        rejected(hook("NewUserConn", userOp("NewUserConn", first, ",\"proxy_name\":\"p\"")), "LEASE_LOST");
         String intruder = unique("run");
         allowed(hook("Login", login(intruder, token(account, "otherkey", "view"))));
         rejected(hook("NewProxy", newProxy(intruder, "p", "30061")), "PORT_HELD");
@@ -156,12 +158,13 @@ class FrpPluginTest {
     }
 
     @Test
-    void acceptsTheApiKeyAsPrivilegeKeyAndRefusesARunIdOfAnotherKey() {
+    void refusesTheApiKeyAsPrivilegeKeyAndARunIdOfAnotherKey() {
         String account = account();
         String runId = unique("run");
-        allowed(hook("Login", """
+        rejected(hook("Login", """
                 {"version":"0.1.0","op":"Login","content":{"version":"0.61.0","run_id":"%s","privilege_key":"%s"}}"""
-                .formatted(runId, token(account, "agentkey", "view"))));
+                .formatted(runId, token(account, "agentkey", "view"))), "privilege_key is not read");
+        allowed(hook("Login", login(runId, token(account, "agentkey", "view"))));
         rejected(hook("Login", login(runId, token(account, "otherkey", "view"))), "in use by a login of another API key");
         assertEquals(1, number(db, "SELECT count(*) FROM frp_session WHERE run_id = ? AND api_key_id = 'agentkey'", runId));
     }
@@ -194,7 +197,7 @@ class FrpPluginTest {
                 "content.user is missing");
         rejected(hook("NewProxy", newProxy(runId, "p", "30062").replace("\"use_compression\":true",
                 "\"use_compression\":\"yes\"")), "content.use_compression must be true or false");
-        rejected(hook("NewProxy", newProxy("run-never-logged-in", "p", "30062")), "unknown run_id run-never-logged-in");
+        rejected(hook("NewProxy", newProxy("run-never-logged-in", "p", "30062")), "login refused: ");
         rejected(hook("Login", login(runId, token(account, "agentkey", "view")).replace("\"pool_count\":1",
                 "\"pool_count\":\"1\"")), "content.pool_count must be an integer");
         rejected(hook("Login", login(runId, token(account, "agentkey", "view")).replace("{\"api_key\"",
@@ -219,8 +222,9 @@ class FrpPluginTest {
         rejected(hook("Ping", "{\"version\":\"0.1.0\",\"op\":\"Login\",\"content\":{}}"),
                 "query op 'Ping' differs from the body's op 'Login'");
         rejected(hook("Login", "{\"version\":\"0.1.0\",\"op\":\"Login\",\"content\":{\"metas\":{}}}"),
-                "content.run_id is missing");
-        rejected(hook("Ping", userOp("Ping", "run-unknown", "")), "unknown run_id run-unknown: log in again");
+                "no API key: set metadatas.api_key");
+        rejected(hook("Ping", userOp("Ping", "run-unknown", "")),
+                "unknown run_id run-unknown and no content.user.metas.api_key: log in again");
         rejected(hook("NewWorkConn", userOp("NewWorkConn", "run-unknown", "")), "unknown run_id");
     }
 

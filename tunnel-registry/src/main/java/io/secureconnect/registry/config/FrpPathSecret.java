@@ -1,15 +1,13 @@
 package io.secureconnect.registry.config;
 
 import io.secureconnect.common.startup.StartupProblem;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * {@code secureconnect.registry.frp.path-secret}: what authenticates a stock frps, which sends no credential header,
- * to the frp plugin endpoint {@code /frp/<path-secret>/handler}. Checked at start-up (never shown), compared in
- * constant time.
+ * to the frp plugin endpoint {@code /frp/<path-secret>/handler}: its form, checked at start-up (never shown).
+ * {@link FrpInstances} maps each secret to its frps instance.
  */
 public final class FrpPathSecret {
 
@@ -19,21 +17,12 @@ public final class FrpPathSecret {
     private FrpPathSecret() {
     }
 
-    static Optional<StartupProblem> problem(Optional<String> secret) {
+    static Optional<StartupProblem> problem(String setting, Optional<String> secret) {
         if (secret.isPresent() && !FORM.matcher(secret.get()).matches()) {
-            return Optional.of(new StartupProblem(SETTING, "<hidden, " + secret.get().length() + " characters>",
+            return Optional.of(new StartupProblem(setting, "<hidden, " + secret.get().length() + " characters>",
                     "must be 32 to 128 of A-Z a-z 0-9 _ - (e.g. openssl rand -hex 32), or unset to turn the frp "
                             + "plugin endpoint off"));
         }
         return Optional.empty();
-    }
-
-    /** Whether {@code presented} is the configured secret (false when none is configured). */
-    public static boolean matches(Optional<String> configured, String presented) {
-        if (configured.isEmpty() || presented == null) {
-            return false;
-        }
-        return MessageDigest.isEqual(configured.get().getBytes(StandardCharsets.UTF_8),
-                presented.getBytes(StandardCharsets.UTF_8));
     }
 }

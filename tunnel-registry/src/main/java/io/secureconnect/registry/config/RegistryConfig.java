@@ -3,6 +3,7 @@ package io.secureconnect.registry.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -96,7 +97,27 @@ public interface RegistryConfig {
          * The secret path segment that authenticates frps (stock frps sends no credential header): the plugin
          * endpoint is {@code /frp/<path-secret>/handler}, over HTTPS outside one host. Unset: the endpoint is off.
          * At least 32 of {@code A-Za-z0-9_-} (e.g. {@code openssl rand -hex 32}); a secret, never logged.
+         * Kept for one frps: it is the frps instance {@value FrpInstances#DEFAULT_ID}, recorded as gateway
+         * {@link #gatewayId()}.
          */
         Optional<String> pathSecret();
+
+        /**
+         * More frps instances, each with its own path secret and its own port space
+         * ({@code secureconnect.registry.frp.instances.<id>.path-secret}); recorded as gateway {@code frps-<id>}.
+         */
+        Map<String, Instance> instances();
+
+        /** One frps: the path secret that names it and where its clients and builds reach it. */
+        interface Instance {
+            /** As {@link Frp#pathSecret()}; each instance's differs. */
+            String pathSecret();
+
+            /** Default: {@link Frp#agentEndpoint()}. */
+            Optional<String> agentEndpoint();
+
+            /** Default: {@link Frp#proxyHost()}. */
+            Optional<String> proxyHost();
+        }
     }
 }

@@ -58,7 +58,7 @@ public final class RegistrySettings {
         batch.put("batch.queue-max", config.batch().queueMax());
         List<StartupProblem> problems = check(config.ports().first(), config.ports().last(), durations,
                 config.frp().gatewayId(), batch);
-        FrpPathSecret.problem(config.frp().pathSecret()).ifPresent(problems::add);
+        problems.addAll(FrpInstances.problems(config.frp()));
         return problems;
     }
 
@@ -87,7 +87,7 @@ public final class RegistrySettings {
         }
         problems.addAll(check(first.orElseThrow(), last.orElseThrow(), durations,
                 raw.getOptionalValue(PREFIX + "frp.gateway-id", String.class).orElse("frps"), batch));
-        FrpPathSecret.problem(raw.getOptionalValue(PREFIX + "frp.path-secret", String.class)).ifPresent(problems::add);
+        problems.addAll(FrpInstances.problems(raw));
         return problems;
     }
 

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secureconnect.common.problem.ProblemException;
-import io.secureconnect.registry.config.FrpPathSecret;
+import io.secureconnect.registry.config.FrpInstance;
+import io.secureconnect.registry.config.FrpInstances;
 import io.secureconnect.registry.config.RegistryConfig;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -28,8 +29,9 @@ import org.jboss.logging.MDC;
 
 /**
  * frp's server-plugin endpoint, so that stock frps (httpPlugins path "/frp/<path-secret>/handler") uses this control
- * plane. The secret path segment ({@link FrpPathSecret}) is how frps, which sends no credential header, proves who it
- * is: any other path segment, or none configured, is 404 and touches nothing. Then always HTTP 200: a refused
+ * plane. The secret path segment is how frps, which sends no credential header, proves who it is, and it names the
+ * frps instance ({@link FrpInstances}: its gateway and port space): any other path segment, or none configured, is
+ * 404 and touches nothing. Then always HTTP 200: a refused
  * operation is {@code {"reject": true, "reject_reason": ...}} as frp expects.
  */
 @Path("/frp/{secret}/handler")
@@ -57,22 +59,24 @@ public class FrpPluginResource {
             @HeaderParam("X-Frp-Reqid") String requestId,
             @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = FrpPluginRequest.class))) String body) {
-        if (!FrpPathSecret.matches(config.frp().pathSecret(), secret)) {
-            LOG.info("frp plugin call refused: not the configured path secret (or the endpoint is off)");
-            throw new ProblemException(404, "NOT_FOUND", "no frp plugin endpoint at this path", List.of(), Map.of());
-        }
+        FrpInstance frps = FrpInstances.match(FrpInstances.of(config.frp()), secret).orElseThrow(() -> {
+            LOG.info("frp plugin call refused: not a configured path secret (or the endpoint is off)");
+            return new ProblemException(404, "NOT_FOUND", "no frp plugin endpoint at this path", List.of(), Map.of());
+        });
         MDC.put("frpReqId", requestId == null ? UUID.randomUUID().toString() : requestId.replaceAll("[^\\x20-\\x7e]", "?"));
+        MDC.put("frps", frps.id());
         try {
-            return dispatch(version, op, body);
+            return dispatch(frps, version, op, body);
         } catch (FrpReject e) {
             LOG.infof("frp %s rejected: %s", op == null ? "request" : shown(op), e.getMessage());
             return FrpPluginResponse.reject(e.getMessage());
         } finally {
             MDC.remove("frpReqId");
+            MDC.remove("frps");
         }
     }
 
-    private FrpPluginResponse dispatch(String queryVersion, String queryOp, String body) {
+    private FrpPluginResponse dispatch(FrpInstance frps, String queryVersion, String queryOp, String body) {
         JsonNode root;
         try {
             root = body == null || body.isBlank() ? null : json.readTree(body);
@@ -95,12 +99,12 @@ public class FrpPluginResource {
         }
         JsonNode content = FrpFields.object(root, "", "content");
         return switch (op) {
-            case "Login" -> operations.login(content);
-            case "NewProxy" -> operations.newProxy(content);
-            case "Ping" -> operations.ping(content);
-            case "CloseProxy" -> operations.closeProxy(content);
-            case "NewWorkConn" -> operations.newWorkConn(content);
-            case "NewUserConn" -> operations.newUserConn(content);
+            case "Login" -> operations.login(frps, content);
+            case "NewProxy" -> operations.newProxy(frps, content);
+            case "Ping" -> operations.ping(frps, content);
+            case "CloseProxy" -> operations.closeProxy(frps, content);
+            case "NewWorkConn" -> operations.newWorkConn(frps, content);
+            case "NewUserConn" -> operations.newUserConn(frps, content);
             default -> throw new FrpReject("unknown op '" + shown(op)
                     + "'; supported: Login, NewProxy, Ping, CloseProxy, NewWorkConn, NewUserConn");
         };
