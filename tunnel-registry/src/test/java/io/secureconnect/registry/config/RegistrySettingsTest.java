@@ -98,6 +98,42 @@ class RegistrySettingsTest {
     }
 
     @Test
+    void refusesBadFrpsInstancesWithoutShowingTheirSecrets() {
+        String good = "0123456789abcdef0123456789abcdef";
+        String other = "fedcba9876543210fedcba9876543210";
+        assertTrue(RegistrySettings.problems(config(Map.of("secureconnect.registry.frp.path-secret", good,
+                "secureconnect.registry.frp.instances.eu-1.path-secret", other))).isEmpty(), "two instances");
+        String badId = firstProblem(Map.of("secureconnect.registry.frp.instances.EU_1.path-secret", other));
+        assertTrue(badId.startsWith("startup refused: secureconnect.registry.frp.instances.EU_1.path-secret=<hidden>:"
+                + " the frps instance id 'EU_1' must be 1-31 of a-z 0-9 -"), badId);
+        String shadowsDefault = firstProblem(Map.of("secureconnect.registry.frp.path-secret", good,
+                "secureconnect.registry.frp.instances.default.path-secret", other));
+        assertTrue(shadowsDefault.contains("not 'default' while secureconnect.registry.frp.path-secret is set"),
+                shadowsDefault);
+        String shared = firstProblem(Map.of("secureconnect.registry.frp.path-secret", good,
+                "secureconnect.registry.frp.instances.eu-1.path-secret", good));
+        assertEquals("startup refused: secureconnect.registry.frp.instances.eu-1.path-secret=<hidden>: must differ from"
+                + " the path secret of frps instance default: the path secret is what tells the instances apart", shared);
+        String shortOne = firstProblem(Map.of("secureconnect.registry.frp.instances.eu-1.path-secret", "hunter2"));
+        assertTrue(shortOne.contains("<hidden, 7 characters>: must be 32 to 128"), shortOne);
+        for (String line : List.of(badId, shadowsDefault, shared, shortOne)) {
+            assertTrue(!line.contains(good) && !line.contains(other) && !line.contains("hunter2"), line);
+        }
+    }
+
+    @Test
+    void aPathSecretNamesItsOwnFrpsInstanceAndNoOther() {
+        List<FrpInstance> instances = List.of(
+                new FrpInstance("default", "frps", "0123456789abcdef0123456789abcdef", "frps:7000", "frps"),
+                new FrpInstance("eu-1", "frps-eu-1", "fedcba9876543210fedcba9876543210", "frps:7000", "frps"));
+        assertEquals("eu-1", FrpInstances.match(instances, "fedcba9876543210fedcba9876543210").orElseThrow().id());
+        assertEquals("default", FrpInstances.match(instances, "0123456789abcdef0123456789abcdef").orElseThrow().id());
+        assertTrue(FrpInstances.match(instances, "0123456789abcdef0123456789abcde").isEmpty(), "a prefix is no secret");
+        assertTrue(FrpInstances.match(instances, null).isEmpty());
+        assertTrue(FrpInstances.match(List.of(), "0123456789abcdef0123456789abcdef").isEmpty(), "endpoint off");
+    }
+
+    @Test
     void namesABadFrpGatewayId() {
         assertEquals("startup refused: secureconnect.registry.frp.gateway-id=frps one: must be 1-128 letters, digits,"
                 + " '.', '_' or '-', starting with a letter or digit",
