@@ -16,6 +16,7 @@ import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -132,7 +133,7 @@ public class FrpLeases {
         }
         throw new LeaseFailure(LeaseFailure.Kind.EXHAUSTED, "POOL_EXHAUSTED", "every port from " + pool.first()
                 + " to " + pool.last() + " is held on frps " + frps.id() + " or by account " + session.accountId(),
-                java.util.Map.of());
+                Map.of());
     }
 
     /** Ports held on this frps by live proxies other than {@code mine}. */
