@@ -6,10 +6,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
+import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * What signer ({@link ReceiptSigner}) and verifier ({@link ReceiptVerifier}) of lease receipts agree on, written
@@ -26,7 +29,19 @@ public final class LeaseReceipts {
     /** How far the verifier's clock may lag the signer's: a receipt is refused this long after its expiry. */
     public static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
 
+    /**
+     * BouncyCastle's ECDSA, not the JDK's: the same signatures, but on JDK 17 SunEC verifies a P-256 signature in
+     * ~0.9 ms and BouncyCastle in ~0.2 ms on the benchmark machine, and the registry verifies one per AcquireLease.
+     * Used as an instance, never installed as a JCA provider.
+     */
+    private static final Provider PROVIDER = new BouncyCastleProvider();
+
     private LeaseReceipts() {
+    }
+
+    /** A fresh signature engine for {@link #ALGORITHM}. */
+    static Signature signature() throws GeneralSecurityException {
+        return Signature.getInstance(ALGORITHM, PROVIDER);
     }
 
     static List<X509Certificate> certificates(Path pem) throws IOException, GeneralSecurityException {

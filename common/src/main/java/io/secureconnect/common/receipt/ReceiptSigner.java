@@ -53,7 +53,7 @@ public final class ReceiptSigner {
     /** {@code claims} (the serialized LeaseReceiptClaims) signed by this identity. */
     public SignedClaims sign(byte[] claims) {
         try {
-            Signature signature = Signature.getInstance(LeaseReceipts.ALGORITHM);
+            Signature signature = LeaseReceipts.signature();
             signature.initSign(key);
             signature.update(claims);
             return new SignedClaims(claims.clone(), signature.sign(), certificate.clone());

@@ -93,7 +93,7 @@ public final class ReceiptVerifier {
             return new Forged("the signer's certificate is not valid now");
         }
         try {
-            Signature signature = Signature.getInstance(LeaseReceipts.ALGORITHM);
+            Signature signature = LeaseReceipts.signature();
             signature.initVerify(signer.key());
             signature.update(receipt.claims());
             return signature.verify(receipt.signature()) ? new Genuine()
