@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -43,6 +44,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -149,6 +151,35 @@ class KubernetesManifestsTest {
             }
         }
         CONTROL_PLANE.forEach(w -> assertEquals(3, layer("production").named(Deployment.class, w.deployment()).getSpec().getReplicas(), w + " replicas"));
+    }
+
+    @Test
+    @DisplayName("the checks themselves: a misspelt field, an unsupported kustomize field and an invented setting are caught")
+    void theChecksCatchMistakes(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("kustomization.yaml"), "resources: [deployment.yaml]\n");
+        Files.writeString(dir.resolve("deployment.yaml"), """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: x}
+                spec:
+                  template:
+                    spec:
+                      containers:
+                        - name: x
+                          securityContext: {readOnlyRootFileSystem: true}
+                """);
+        IllegalArgumentException misspelt = assertThrows(IllegalArgumentException.class, () -> Manifests.render("t", dir));
+        assertTrue(misspelt.getMessage().contains("readOnlyRootFileSystem"), misspelt.getMessage());
+
+        Files.writeString(dir.resolve("kustomization.yaml"), "resources: [deployment.yaml]\ncommonLabels: {a: b}\n");
+        assertThrows(IllegalArgumentException.class, () -> Manifests.render("t", dir));
+
+        Set<String> gateway = ModuleSettings.environmentNames(REPO, "gateway");
+        assertTrue(gateway.containsAll(Set.of("SECURECONNECT_GATEWAY_TLS_KEY", "SECURECONNECT_GATEWAY_CREDENTIAL_VERIFY_KEY",
+                "SECURECONNECT_GATEWAY_PROXY_MAX_CONNECTIONS_PER_BUILD", "SECURECONNECT_IDENTITY_DIR",
+                "SECURECONNECT_SERVICE_TOKEN_CLIENT_SECRET")), "gateway settings " + gateway);
+        assertFalse(gateway.contains("SECURECONNECT_GATEWAY_TLS_KEY_FILE"), "an invented name is not a setting");
+        assertFalse(gateway.contains("SECURECONNECT_KEYS_PEPPER"), "another module's setting is not the gateway's");
     }
 
     // ---- each workload ----
@@ -267,7 +298,7 @@ class KubernetesManifestsTest {
     @DisplayName("each pod references exactly its own Secrets, and no other pod references them")
     void eachSecretIsUsedOnlyByItsPod(String layerName) {
         Map<String, Set<String>> expected = new TreeMap<>();
-        Stream.concat(Stream.concat(CONTROL_PLANE.stream(), Stream.of(GATEWAY_A, AGENT)), Stream.empty())
+        Stream.concat(CONTROL_PLANE.stream(), Stream.of(GATEWAY_A, AGENT))
                 .forEach(w -> expected.put(w.deployment(), new TreeSet<>(w.secrets())));
         Map<String, Set<String>> actual = new TreeMap<>();
         for (Deployment deployment : layer(layerName).all(Deployment.class)) {
