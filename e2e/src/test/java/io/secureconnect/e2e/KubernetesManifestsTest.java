@@ -330,6 +330,18 @@ class KubernetesManifestsTest {
         }
     }
 
+    @Test
+    @DisplayName("the agent dials production gateway-a's public host on its agent port, for a port of 30000-30099")
+    void agentDialsTheProductionGateway() {
+        Map<String, String> agent = env(mainContainer(layer("agent"), AGENT));
+        Map<String, String> gateway = env(mainContainer(layer("production"), GATEWAY_A));
+        assertEquals(gateway.get("SECURECONNECT_GATEWAY_PUBLIC_HOST") + ":8443", agent.get("REMOTE_SERVER"), "REMOTE_SERVER");
+        assertTrue(layer("production").named(Service.class, "gateway-a").getSpec().getPorts().stream().anyMatch(p -> p.getPort() == 8443));
+        int port = Integer.parseInt(agent.get("REMOTE_PORT"));
+        assertTrue(port >= 30000 && port <= 30099, "REMOTE_PORT=" + port + ": must be from 30000 to 30099");
+        assertFalse(agent.containsKey("API_KEY"), "the key comes from the file API_KEY_FILE names, not the pod spec");
+    }
+
     // ---- Services ----
 
     @ParameterizedTest(name = "{0}")
