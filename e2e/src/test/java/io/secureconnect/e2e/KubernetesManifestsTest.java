@@ -20,12 +20,11 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.secureconnect.e2e.kubernetes.Kustomize;
 import io.secureconnect.e2e.kubernetes.Manifests;
 import io.secureconnect.e2e.kubernetes.ModuleSettings;
+import io.secureconnect.e2e.kubernetes.NetworkPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,7 +92,7 @@ class KubernetesManifestsTest {
     static final String REST_ACCESS = "namespaces{secureconnect.io/rest-access=true}";
     static final String MONITORING = "namespaces{secureconnect.io/monitoring=true}";
     static final String RUNNERS = "namespaces{secureconnect.io/runner=true}";
-    static final String ANYONE = "anyone";
+    static final String ANYONE = NetworkPaths.ANYONE;
 
     /** File settings the process writes (key-validator's bootstrap token, mode 0600); every other file is only read. */
     static final Set<String> WRITTEN = Set.of("SECURECONNECT_KEYS_BOOTSTRAP_TOKEN_FILE");
@@ -405,7 +404,7 @@ class KubernetesManifestsTest {
                 layerName + " has no default-deny policy");
         for (Deployment deployment : manifests.all(Deployment.class)) {
             Map<String, String> labels = labels(deployment);
-            assertTrue(egressPeers(manifests, labels, 53, "UDP").stream().anyMatch(p -> p.contains("k8s-app=kube-dns")),
+            assertTrue(NetworkPaths.egressPeers(manifests, labels, 53, "UDP").stream().anyMatch(p -> p.contains("k8s-app=kube-dns")),
                     deployment.getMetadata().getName() + " cannot resolve names");
         }
     }
@@ -427,10 +426,10 @@ class KubernetesManifestsTest {
         expected.forEach((deployment, ports) -> {
             Map<String, String> labels = labels(manifests.named(Deployment.class, deployment));
             ports.forEach((port, callers) -> checks.add(() ->
-                    assertEquals(new TreeSet<>(callers), ingressPeers(manifests, labels, port), deployment + ":" + port + " admits")));
+                    assertEquals(new TreeSet<>(callers), NetworkPaths.ingressPeers(manifests, labels, port), deployment + ":" + port + " admits")));
             // Any other port: nobody.
             for (int other : List.of(5005, 8080, 9000, 29999, 30100)) {
-                checks.add(() -> assertEquals(Set.of(), ingressPeers(manifests, labels, other), deployment + ":" + other + " admits"));
+                checks.add(() -> assertEquals(Set.of(), NetworkPaths.ingressPeers(manifests, labels, other), deployment + ":" + other + " admits"));
             }
         });
         assertAll(checks);
@@ -447,13 +446,13 @@ class KubernetesManifestsTest {
                 "gateway-a", Map.of("key-validator", 9081, "tunnel-registry", 9082));
         calls.forEach((caller, servers) -> servers.forEach((server, port) -> {
             String peer = "pods{" + server + "}";
-            assertTrue(egressPeers(manifests, labels(manifests.named(Deployment.class, caller)), port, "TCP").contains(peer),
+            assertTrue(NetworkPaths.egressPeers(manifests, labels(manifests.named(Deployment.class, caller)), port, "TCP").contains(peer),
                     caller + " may not open " + server + ":" + port);
         }));
         for (Deployment deployment : manifests.all(Deployment.class)) {
             String name = deployment.getMetadata().getName();
             boolean database = GRPC.containsKey(name);
-            Set<String> peers = egressPeers(manifests, labels(deployment), 5432, "TCP");
+            Set<String> peers = NetworkPaths.egressPeers(manifests, labels(deployment), 5432, "TCP");
             assertEquals(database, peers.stream().anyMatch(p -> p.startsWith("ip{")), name + " PostgreSQL egress " + peers);
             assertFalse(peers.contains(ANYONE), name + " may open 5432 anywhere");
         }
@@ -465,10 +464,10 @@ class KubernetesManifestsTest {
         Manifests manifests = layer("agent");
         Map<String, String> labels = labels(manifests.named(Deployment.class, "agent"));
         for (int port : List.of(8085, 8443, 30001)) {
-            assertEquals(Set.of(), ingressPeers(manifests, labels, port), "agent admits on " + port);
+            assertEquals(Set.of(), NetworkPaths.ingressPeers(manifests, labels, port), "agent admits on " + port);
         }
         for (int port : List.of(8443, 8444)) {
-            assertTrue(egressPeers(manifests, labels, port, "TCP").stream().anyMatch(p -> p.startsWith("ip{")), "agent cannot dial " + port);
+            assertTrue(NetworkPaths.egressPeers(manifests, labels, port, "TCP").stream().anyMatch(p -> p.startsWith("ip{")), "agent cannot dial " + port);
         }
         for (NetworkPolicy policy : manifests.all(NetworkPolicy.class)) {
             for (var rule : Objects.requireNonNullElse(policy.getSpec().getEgress(), List.<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule>of())) {
@@ -552,98 +551,6 @@ class KubernetesManifestsTest {
                     .filter(e -> e.getSecretRef() != null).forEach(e -> secrets.add(e.getSecretRef().getName()));
         }
         return secrets;
-    }
-
-    /** Who the NetworkPolicies admit to pods with these labels on this TCP port. */
-    static Set<String> ingressPeers(Manifests manifests, Map<String, String> labels, int port) {
-        Set<String> peers = new TreeSet<>();
-        for (NetworkPolicy policy : manifests.all(NetworkPolicy.class)) {
-            if (!policy.getSpec().getPolicyTypes().contains("Ingress") || !Manifests.selects(policy.getSpec().getPodSelector(), labels)) {
-                continue;
-            }
-            for (var rule : Objects.requireNonNullElse(policy.getSpec().getIngress(), List.<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule>of())) {
-                if (covers(rule.getPorts(), port, "TCP")) {
-                    peers.addAll(describe(rule.getFrom()));
-                }
-            }
-        }
-        return peers;
-    }
-
-    /** Where the NetworkPolicies let pods with these labels connect on this port. */
-    static Set<String> egressPeers(Manifests manifests, Map<String, String> labels, int port, String protocol) {
-        Set<String> peers = new TreeSet<>();
-        for (NetworkPolicy policy : manifests.all(NetworkPolicy.class)) {
-            if (!policy.getSpec().getPolicyTypes().contains("Egress") || !Manifests.selects(policy.getSpec().getPodSelector(), labels)) {
-                continue;
-            }
-            for (var rule : Objects.requireNonNullElse(policy.getSpec().getEgress(), List.<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule>of())) {
-                if (covers(rule.getPorts(), port, protocol)) {
-                    peers.addAll(describe(rule.getTo()));
-                }
-            }
-        }
-        return peers;
-    }
-
-    static boolean covers(List<NetworkPolicyPort> ports, int port, String protocol) {
-        if (isEmpty(ports)) {
-            return true;
-        }
-        return ports.stream().anyMatch(p -> Objects.requireNonNullElse(p.getProtocol(), "TCP").equals(protocol)
-                && p.getPort() != null && p.getPort().getIntVal() != null
-                && port >= p.getPort().getIntVal() && port <= Objects.requireNonNullElse(p.getEndPort(), p.getPort().getIntVal()));
-    }
-
-    /**
-     * Peers in words: {@code anyone}; {@code ip{cidr}}; {@code namespaces{k=v}} (pods of any namespace so labelled);
-     * {@code pods{name}} for each app.kubernetes.io/name a same-namespace pod selector admits; both joined by {@code +}.
-     */
-    static Set<String> describe(List<NetworkPolicyPeer> peers) {
-        if (isEmpty(peers)) {
-            return Set.of(ANYONE);
-        }
-        Set<String> described = new TreeSet<>();
-        for (NetworkPolicyPeer peer : peers) {
-            if (peer.getIpBlock() != null) {
-                described.add(peer.getIpBlock().getCidr().startsWith("0.0.0.0/") ? ANYONE : "ip{" + peer.getIpBlock().getCidr() + "}");
-                continue;
-            }
-            String namespaces = peer.getNamespaceSelector() == null ? null : "namespaces" + selectorWords(peer.getNamespaceSelector());
-            if (peer.getPodSelector() == null) {
-                described.add(Objects.requireNonNull(namespaces));
-                continue;
-            }
-            for (String pods : podWords(peer.getPodSelector())) {
-                described.add(namespaces == null ? pods : namespaces + "+" + pods);
-            }
-        }
-        return described;
-    }
-
-    static Set<String> podWords(io.fabric8.kubernetes.api.model.LabelSelector selector) {
-        Set<String> words = new TreeSet<>();
-        Map<String, String> match = Objects.requireNonNullElse(selector.getMatchLabels(), Map.of());
-        if (match.containsKey("app.kubernetes.io/name") && match.size() == 1 && isEmpty(selector.getMatchExpressions())) {
-            words.add("pods{" + match.get("app.kubernetes.io/name") + "}");
-            return words;
-        }
-        if (match.isEmpty() && selector.getMatchExpressions() != null && selector.getMatchExpressions().size() == 1
-                && selector.getMatchExpressions().get(0).getKey().equals("app.kubernetes.io/name")
-                && selector.getMatchExpressions().get(0).getOperator().equals("In")) {
-            selector.getMatchExpressions().get(0).getValues().forEach(v -> words.add("pods{" + v + "}"));
-            return words;
-        }
-        words.add("pods" + selectorWords(selector));
-        return words;
-    }
-
-    static String selectorWords(io.fabric8.kubernetes.api.model.LabelSelector selector) {
-        Map<String, String> match = new TreeMap<>(Objects.requireNonNullElse(selector.getMatchLabels(), Map.of()));
-        String labels = match.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
-        String expressions = Objects.requireNonNullElse(selector.getMatchExpressions(), List.<io.fabric8.kubernetes.api.model.LabelSelectorRequirement>of())
-                .stream().map(e -> e.getKey() + " " + e.getOperator() + " " + e.getValues()).collect(Collectors.joining(","));
-        return "{" + labels + (labels.isEmpty() || expressions.isEmpty() ? "" : ",") + expressions + "}";
     }
 
     static boolean isEmpty(List<?> list) {
