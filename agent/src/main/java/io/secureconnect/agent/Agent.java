@@ -2,6 +2,7 @@ package io.secureconnect.agent;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.secureconnect.agent.config.AgentSettings;
+import io.secureconnect.agent.data.DataLinkHealth;
 import io.secureconnect.agent.data.DataPlane;
 import io.secureconnect.agent.data.GatewayDataConnector;
 import io.secureconnect.agent.data.OpenConnections;
@@ -36,6 +37,7 @@ public final class Agent implements AutoCloseable {
     private final OpenConnections connections;
     private final TunnelLink link;
     private final String tlsProvider;
+    private final DataLinkHealth dataHealth;
 
     /**
      * @param onGiveUp called once with why when the gateway says reconnecting cannot help (revoked key, port
@@ -50,7 +52,8 @@ public final class Agent implements AutoCloseable {
         this.plane = new DataPlane(Runtime.getRuntime().availableProcessors());
         this.connections = new OpenConnections();
         TrustAnchors trust = TrustAnchors.load(settings.gatewayCa());
-        GatewayDataConnector gateway = new GatewayDataConnector(plane, trust, settings.httpsProxy());
+        this.dataHealth = new DataLinkHealth();
+        GatewayDataConnector gateway = new GatewayDataConnector(plane, trust, settings.httpsProxy(), dataHealth);
         this.tlsProvider = gateway.tlsProvider();
         Splicer splicer = new Splicer(connections, settings.idleTimeout());
         TunnelLink[] self = new TunnelLink[1];
@@ -77,6 +80,11 @@ public final class Agent implements AutoCloseable {
 
     public TunnelLink link() {
         return link;
+    }
+
+    /** Whether data connections to the gateway open; the agent is not ready while they fail. */
+    public DataLinkHealth dataHealth() {
+        return dataHealth;
     }
 
     public OpenConnections connections() {

@@ -10,7 +10,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready while the control channel is up: the gateway has welcomed this agent. */
+/**
+ * Ready while the control channel is up (the gateway has welcomed this agent) and data connections to the gateway
+ * open (or none was tried yet): an agent that reaches the agent port but not the data port serves no build.
+ */
 @Readiness
 @ApplicationScoped
 public class TunnelReadiness implements HealthCheck {
@@ -20,8 +23,11 @@ public class TunnelReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
+        return of(lifecycle.agent());
+    }
+
+    static HealthCheckResponse of(Optional<Agent> agent) {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("tunnel");
-        Optional<Agent> agent = lifecycle.agent();
         if (agent.isEmpty()) {
             return response.down().withData("state", "starting").build();
         }
@@ -32,10 +38,13 @@ public class TunnelReadiness implements HealthCheck {
         if (welcome.isEmpty()) {
             return response.down().build();
         }
-        return response.up()
-                .withData("port", welcome.get().getPort())
+        response.withData("port", welcome.get().getPort())
                 .withData("gateway", welcome.get().getGatewayId())
-                .withData("tunnel", welcome.get().getTunnelId())
-                .build();
+                .withData("tunnel", welcome.get().getTunnelId());
+        Optional<String> dataProblem = agent.get().dataHealth().problem();
+        if (dataProblem.isPresent()) {
+            return response.down().withData("dataConnections", dataProblem.get()).build();
+        }
+        return response.up().build();
     }
 }

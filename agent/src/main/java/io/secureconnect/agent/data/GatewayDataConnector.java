@@ -22,7 +22,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Opens data connections to the gateway's data endpoint: raw TLS (OpenSSL provider when available), the
- * gateway's certificate and host name verified like the control channel's, through HTTPS_PROXY (HTTP CONNECT)
+ * gateway's certificate verified like the control channel's and checked against the host dialled (SNI and host
+ * name verification use the endpoint's host: REMOTE_SERVER's, or the one the gateway's Welcome names), through HTTPS_PROXY (HTTP CONNECT)
  * when one is set. The returned channel has finished its TLS handshake and reads nothing yet.
  */
 public final class GatewayDataConnector {
@@ -32,11 +33,14 @@ public final class GatewayDataConnector {
     private final DataPlane plane;
     private final SslContext sslContext;
     private final Optional<ProxySettings> proxy;
+    private final DataLinkHealth health;
 
-    public GatewayDataConnector(DataPlane plane, X509ExtendedTrustManager trust, Optional<ProxySettings> proxy)
-            throws SSLException {
+    /** @param health hears every open's outcome (and every name that did not resolve) */
+    public GatewayDataConnector(DataPlane plane, X509ExtendedTrustManager trust, Optional<ProxySettings> proxy,
+                                DataLinkHealth health) throws SSLException {
         this.plane = plane;
         this.proxy = proxy;
+        this.health = health;
         this.sslContext = SslContextBuilder.forClient()
                 .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
                 .trustManager(trust)
@@ -62,6 +66,15 @@ public final class GatewayDataConnector {
 
     /** Resolves the route to the endpoint; the target stays unresolved when it is reached through the proxy. */
     public Route route(HostPort endpoint) throws java.net.UnknownHostException {
+        try {
+            return resolve(endpoint);
+        } catch (java.net.UnknownHostException e) {
+            health.failed(endpoint, e);
+            throw e;
+        }
+    }
+
+    private Route resolve(HostPort endpoint) throws java.net.UnknownHostException {
         if (proxy.isPresent()) {
             HostPort proxyAddress = proxy.get().address();
             InetSocketAddress resolved = new InetSocketAddress(proxyAddress.host(), proxyAddress.port());
@@ -104,14 +117,17 @@ public final class GatewayDataConnector {
         ChannelFuture connect = bootstrap.connect(route.target());
         connect.addListener((ChannelFuture connected) -> {
             if (!connected.isSuccess()) {
+                health.failed(endpoint, connected.cause());
                 promise.tryFailure(connected.cause());
                 return;
             }
             Channel channel = connected.channel();
             channel.pipeline().get(SslHandler.class).handshakeFuture().addListener(handshake -> {
                 if (handshake.isSuccess()) {
+                    health.opened(endpoint);
                     promise.trySuccess(channel);
                 } else {
+                    health.failed(endpoint, handshake.cause());
                     channel.close();
                     promise.tryFailure(handshake.cause());
                 }

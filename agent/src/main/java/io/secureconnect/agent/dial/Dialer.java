@@ -258,7 +258,7 @@ public final class Dialer {
             } catch (UnknownHostException e) {
                 destination.close();
                 result.complete(Optional.of(DialFailures.result(request.getConnectionId(),
-                        DialStatus.DIAL_STATUS_UNREACHABLE,
+                        DialStatus.DIAL_STATUS_DATA_CONNECTION_FAILED,
                         "the agent cannot resolve the gateway's data endpoint (" + e.getMessage() + ")")));
                 return;
             }
@@ -273,9 +273,8 @@ public final class Dialer {
                 destination.close();
                 Throwable cause = opened.cause();
                 result.complete(Optional.of(DialFailures.result(request.getConnectionId(),
-                        DialStatus.DIAL_STATUS_UNREACHABLE, "the agent cannot open a data connection to the gateway at "
-                                + route.endpoint() + ": " + cause.getClass().getSimpleName()
-                                + (cause.getMessage() == null ? "" : " " + cause.getMessage()))));
+                        DialStatus.DIAL_STATUS_DATA_CONNECTION_FAILED, "the agent cannot open a data connection to the"
+                                + " gateway at " + route.endpoint() + ": " + io.secureconnect.agent.data.DataLinkHealth.describe(cause))));
                 return;
             }
             if (result.isDone()) {

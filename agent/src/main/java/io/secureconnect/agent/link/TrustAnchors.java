@@ -60,21 +60,33 @@ public final class TrustAnchors extends X509ExtendedTrustManager {
         void run(X509ExtendedTrustManager manager) throws CertificateException;
     }
 
+    /**
+     * Trusted when any delegate trusts it. Otherwise the error told is the most telling one: a store that knows the
+     * issuer but finds the host name not covered says more than one that does not know the issuer at all.
+     */
     private void anyTrusts(Check check) throws CertificateException {
-        CertificateException first = null;
+        List<CertificateException> failures = new ArrayList<>();
         for (X509ExtendedTrustManager delegate : delegates) {
             try {
                 check.run(delegate);
                 return;
             } catch (CertificateException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
+                failures.add(e);
             }
         }
-        throw first;
+        CertificateException told = failures.stream().filter(e -> !unknownIssuer(e)).findFirst()
+                .orElse(failures.get(0));
+        failures.stream().filter(e -> e != told).forEach(told::addSuppressed);
+        throw told;
+    }
+
+    private static boolean unknownIssuer(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof java.security.cert.CertPathBuilderException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -16,7 +16,8 @@ final class WelcomeTerms {
 
     /**
      * The data endpoint to dial. A missing or wildcard host ("", ":8444", "0.0.0.0:8444") means the gateway we
-     * reached for the control channel.
+     * reached for the control channel (REMOTE_SERVER's host): what gateways send unless agent-data-host names a
+     * host, which is then dialled as given (see Welcome.data_endpoint in tunnel.proto).
      */
     static HostPort dataEndpoint(String text, HostPort gateway) {
         HostPort fallback = new HostPort(gateway.host(), DEFAULT_DATA_PORT);

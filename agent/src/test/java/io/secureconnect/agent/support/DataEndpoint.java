@@ -37,6 +37,11 @@ public final class DataEndpoint implements AutoCloseable {
     private final Thread acceptor;
 
     DataEndpoint(TestPki pki) throws IOException {
+        this(pki, InetAddress.getLoopbackAddress());
+    }
+
+    /** A data endpoint listening on the given address (e.g. 127.0.0.2), with the server certificate of the pki. */
+    public DataEndpoint(TestPki pki, InetAddress address) throws IOException {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(pki.serverP12())) {
@@ -47,7 +52,7 @@ public final class DataEndpoint implements AutoCloseable {
             SSLContext tls = SSLContext.getInstance("TLS");
             tls.init(keys.getKeyManagers(), null, null);
             server = (SSLServerSocket) tls.getServerSocketFactory()
-                    .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                    .createServerSocket(0, 50, address);
         } catch (GeneralSecurityException e) {
             throw new IOException(e);
         }

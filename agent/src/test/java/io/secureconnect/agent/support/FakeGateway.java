@@ -181,6 +181,16 @@ public final class FakeGateway implements AutoCloseable {
                     .build());
         }
 
+        /** Welcome with the given data_endpoint text (":port", "host:port"), and a pool when one is given. */
+        public void welcome(String tunnelId, int port, Duration heartbeat, String dataEndpoint,
+                            io.secureconnect.proto.tunnel.v1.DataPool pool) {
+            Welcome.Builder welcome = welcomeOf(tunnelId, port, false, heartbeat).setDataEndpoint(dataEndpoint);
+            if (pool != null) {
+                welcome.setDataPool(pool);
+            }
+            send(GatewayMessage.newBuilder().setWelcome(welcome).build());
+        }
+
         private Welcome.Builder welcomeOf(String tunnelId, int port, boolean resumed, Duration heartbeat) {
             return Welcome.newBuilder()
                     .setTunnelId(tunnelId).setPort(port).setGatewayId("gw-test").setEpoch(1).setResumed(resumed)

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Test TLS material made with the real openssl: a CA and a server certificate for localhost / 127.0.0.1 signed
+ * Test TLS material made with the real openssl: a CA and a server certificate for localhost / 127.0.0.1 /
+ * 127.0.0.2 (not 127.0.0.3: a name the certificate does not cover) signed
  * by it (PEM certificate + PKCS#8 key for Netty and gRPC, PKCS#12 for JDK sockets), plus a second CA that signed
  * nothing here, for "untrusted gateway" cases.
  */
@@ -19,7 +20,7 @@ public record TestPki(Path caPem, Path serverPem, Path serverKey, Path serverP12
 
     public static TestPki create(Path dir) throws IOException, InterruptedException {
         Path ext = dir.resolve("server.ext");
-        Files.writeString(ext, "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
+        Files.writeString(ext, "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:127.0.0.2\n"
                 + "extendedKeyUsage=serverAuth\nbasicConstraints=critical,CA:FALSE\n");
         openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                 "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=agent test CA",

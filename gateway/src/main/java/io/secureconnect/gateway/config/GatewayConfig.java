@@ -48,8 +48,19 @@ public interface GatewayConfig {
     @WithDefault(DEFAULT_BIND_HOST)
     String bindHost();
 
-    /** Host agents and builds use to reach this gateway (Welcome.data_endpoint, RegisterGateway); defaults to the id. */
+    /**
+     * Host builds use to reach this gateway's proxy ports (the proxy URL connector-policy hands out, via
+     * RegisterGateway); defaults to the id. Agents do not use it: they dial the data port at the host they dialled
+     * for the agent port (REMOTE_SERVER's), unless {@link #agentDataHost()} names another.
+     */
     Optional<String> publicHost();
+
+    /**
+     * Host agents dial for the data port, told to them in Welcome.data_endpoint; unset (the default): each agent
+     * dials REMOTE_SERVER's host. Set it only when agents reach the data port by another name than the agent port;
+     * the TLS certificate must cover that name.
+     */
+    Optional<String> agentDataHost();
 
     Tls tls();
 

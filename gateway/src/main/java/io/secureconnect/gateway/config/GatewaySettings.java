@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** The validated, resolved settings every part of the gateway reads. */
 @Singleton
@@ -20,6 +21,7 @@ public class GatewaySettings {
     private final GatewayConfig config;
     private final String gatewayId;
     private final String publicHost;
+    private final Optional<String> agentDataHost;
     private final List<Integer> proxyPorts;
 
     public GatewaySettings(GatewayConfig config) {
@@ -45,6 +47,34 @@ public class GatewaySettings {
         this.proxyPorts = PortList.parse(GatewayConfig.PREFIX + "proxy-ports", config.proxyPorts());
         this.gatewayId = config.id().filter(id -> !id.isBlank()).orElseGet(GatewaySettings::hostName);
         this.publicHost = config.publicHost().filter(host -> !host.isBlank()).orElse(gatewayId);
+        this.agentDataHost = config.agentDataHost().filter(host -> !host.isBlank()).map(String::strip);
+        agentDataHost.ifPresent(host -> {
+            if (!hostOnly(host)) {
+                throw new SettingException(GatewayConfig.PREFIX + "agent-data-host", host, AGENT_DATA_HOST_ALLOWED);
+            }
+        });
+    }
+
+    static final String AGENT_DATA_HOST_ALLOWED = "must be a host name or IP address without a port"
+            + " (an IPv6 address in brackets, e.g. [2001:db8::1])";
+
+    /** A host name, an IPv4 address or a bracketed IPv6 address: no port, no scheme, no path, no spaces. */
+    static boolean hostOnly(String host) {
+        if (host.startsWith("[") && host.endsWith("]")) {
+            return host.length() > 2 && host.substring(1, host.length() - 1).matches("[0-9A-Fa-f:.]+");
+        }
+        return host.matches("[A-Za-z0-9._-]+");
+    }
+
+    /**
+     * Welcome.data_endpoint: ":port" (agents dial their REMOTE_SERVER's host) unless agent-data-host names a host.
+     */
+    public String agentDataEndpoint(int dataPort) {
+        return agentDataHost.orElse("") + ":" + dataPort;
+    }
+
+    public Optional<String> agentDataHost() {
+        return agentDataHost;
     }
 
     public String gatewayId() {

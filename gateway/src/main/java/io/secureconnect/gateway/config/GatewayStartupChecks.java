@@ -50,6 +50,11 @@ public final class GatewayStartupChecks {
             duration(settings, "idle-timeout", GatewayConfig.DEFAULT_IDLE_TIMEOUT);
             duration(settings, "heartbeat-interval", GatewayConfig.DEFAULT_HEARTBEAT_INTERVAL);
             poolSize(settings);
+            settings.apply(P + "agent-data-host").map(String::strip).filter(host -> !host.isEmpty())
+                    .filter(host -> !GatewaySettings.hostOnly(host)).ifPresent(host -> {
+                        throw new SettingException(P + "agent-data-host", host,
+                                GatewaySettings.AGENT_DATA_HOST_ALLOWED);
+                    });
             duration(settings, "data-pool-idle-timeout", GatewayConfig.DEFAULT_DATA_POOL_IDLE_TIMEOUT);
             duration(settings, "proxy.head-timeout", GatewayConfig.DEFAULT_PROXY_HEAD_TIMEOUT);
             limit(settings, "proxy.max-unauthenticated-per-source",

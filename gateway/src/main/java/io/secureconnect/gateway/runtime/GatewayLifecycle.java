@@ -55,7 +55,7 @@ public class GatewayLifecycle {
         int dataPort = data.start(tls);
         List<Integer> proxyPorts = proxy.start(tls);
         revocations.start();
-        int agentPort = agents.start(tls, settings.publicHost() + ":" + dataPort);
+        int agentPort = agents.start(tls, settings.agentDataEndpoint(dataPort));
         registration.start(agentPort);
         leaseEvents.start();
         tunnels.startRenewing();

@@ -24,6 +24,8 @@ import org.jboss.logging.Logger;
 public class Dialer {
 
     private static final Logger LOG = Logger.getLogger(Dialer.class);
+    /** The reason of a 502 when the agent could not open its data connection (DIAL_STATUS_DATA_CONNECTION_FAILED). */
+    public static final String DATA_CONNECTION_FAILED = "DATA_CONNECTION_FAILED";
     private static final Base64.Encoder ID_ENCODER = Base64.getUrlEncoder().withoutPadding();
 
     private final PendingDials pending;
@@ -120,11 +122,21 @@ public class Dialer {
         }
         dial.cancelDeadline();
         dial.releaseCarrier();
+        String detail = result.getMessage().isEmpty() ? "" : ": " + result.getMessage();
+        if (result.getStatus() == io.secureconnect.proto.tunnel.v1.DialStatus.DIAL_STATUS_DATA_CONNECTION_FAILED) {
+            // Not the destination's fault: the agent cannot reach this gateway's data endpoint.
+            metrics.error(DATA_CONNECTION_FAILED);
+            LOG.warnf("dial failed: the agent cannot open data connections %s connection=%s agent=%s%s",
+                    dial.tunnel(), dial.connectionId(), agent.agentId(), detail);
+            dial.listener().failed(502, DATA_CONNECTION_FAILED,
+                    "the agent could not open a data connection to the gateway" + detail);
+            return;
+        }
         String status = result.getStatus().name().replace("DIAL_STATUS_", "");
         metrics.error("DIAL_" + status);
         LOG.infof("dial refused by the agent %s connection=%s status=%s", dial.tunnel(), dial.connectionId(), status);
         dial.listener().failed(502, "DIAL_" + status, "the agent could not reach the destination: " + status
-                + (result.getMessage().isEmpty() ? "" : ": " + result.getMessage()));
+                + detail);
     }
 
     /** The agent's control stream ended: its dials fail now instead of waiting for their deadline. */

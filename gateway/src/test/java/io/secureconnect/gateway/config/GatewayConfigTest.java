@@ -66,6 +66,7 @@ class GatewayConfigTest {
         assertEquals(2048, gateway.proxy().maxConnectionsPerAccount());
         assertEquals(Optional.empty(), gateway.id());
         assertEquals(Optional.empty(), gateway.publicHost());
+        assertEquals(Optional.empty(), gateway.agentDataHost());
 
         GatewaySettings settings = new GatewaySettings(gateway);
         assertEquals(100, settings.proxyPorts().size());
@@ -73,6 +74,21 @@ class GatewayConfigTest {
         assertEquals(30099, settings.proxyPorts().get(99));
         assertEquals(settings.gatewayId(), settings.publicHost(), "the public host defaults to the id (host name)");
         assertTrue(!settings.gatewayId().isBlank());
+        assertEquals(":8444", settings.agentDataEndpoint(8444),
+                "agents dial the data port at their REMOTE_SERVER's host unless agent-data-host names one");
+    }
+
+    @Test
+    void namesAnAgentDataHostThatIsNotAHost() {
+        String allowed = ": must be a host name or IP address without a port (an IPv6 address in brackets, e.g. "
+                + "[2001:db8::1])";
+        assertEquals(List.of("secureconnect.gateway.agent-data-host=gw.example.com:8444" + allowed),
+                problemsWith("agent-data-host", "gw.example.com:8444"));
+        assertEquals(List.of("secureconnect.gateway.agent-data-host=https://gw.example.com" + allowed),
+                problemsWith("agent-data-host", "https://gw.example.com"));
+        assertEquals(List.of(), problemsWith("agent-data-host", "data.gw.example.com"));
+        assertEquals(List.of(), problemsWith("agent-data-host", "[2001:db8::1]"));
+        assertEquals(List.of(), problemsWith("agent-data-host", ""));
     }
 
     private static List<String> problemsWith(String setting, String value) {

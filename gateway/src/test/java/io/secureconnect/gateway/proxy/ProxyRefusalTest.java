@@ -123,6 +123,22 @@ class ProxyRefusalTest extends GatewayTestSupport {
     }
 
     @Test
+    void answers502DataConnectionFailedWhenTheAgentCannotOpenADataConnection() throws Exception {
+        String account = Builds.account();
+        agent(account, PORT, TestAgent.Mode.NO_DATA_CONNECTION);
+        String credential = Builds.credential(account, PORT, List.of("127.0.0.1"));
+
+        Curl.Result result = Curl.run("-x", Builds.proxyUrl("http", credential, proxyPort()), target());
+
+        assertEquals("502", result.httpCode());
+        assertTrue(result.text().contains("the agent could not open a data connection to the gateway: connection "
+                + "refused by 127.0.0.1:1"), result.text());
+        assertFalse(result.text().contains("could not reach the destination"),
+                "the destination was never the problem: " + result.text());
+        assertEquals(0, pendingDials().size());
+    }
+
+    @Test
     void answers502WhenTheAgentCannotConnectToTheDestination() throws Exception {
         String account = Builds.account();
         agent(account, PORT, TestAgent.Mode.DIAL);

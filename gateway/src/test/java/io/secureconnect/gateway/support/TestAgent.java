@@ -49,7 +49,8 @@ public final class TestAgent implements AutoCloseable {
      * the agent retires one at that moment (PARKED_CLOSING; dials on the control stream are answered).
      * PARKED_REUSABLE parks asking for reuse and relays in frames, then waits on the same connection for the next.
      */
-    public enum Mode { DIAL, PARKED, PARKED_SILENT, PARKED_CLOSING, PARKED_REUSABLE, REFUSE, SILENT }
+    /** NO_DATA_CONNECTION: answers every dial as an agent whose data endpoint refuses it does. */
+    public enum Mode { DIAL, PARKED, PARKED_SILENT, PARKED_CLOSING, PARKED_REUSABLE, REFUSE, NO_DATA_CONNECTION, SILENT }
 
     private static final Metadata.Key<String> API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -196,6 +197,10 @@ public final class TestAgent implements AutoCloseable {
             case REFUSE -> send(AgentMessage.newBuilder().setDialResult(DialResult.newBuilder()
                     .setConnectionId(request.getConnectionId()).setStatus(DialStatus.DIAL_STATUS_REFUSED_BY_ALLOWLIST)
                     .setMessage(request.getHost() + " is not in ALLOW")).build());
+            case NO_DATA_CONNECTION -> send(AgentMessage.newBuilder().setDialResult(DialResult.newBuilder()
+                    .setConnectionId(request.getConnectionId())
+                    .setStatus(DialStatus.DIAL_STATUS_DATA_CONNECTION_FAILED)
+                    .setMessage("connection refused by 127.0.0.1:1")).build());
             case DIAL, PARKED, PARKED_SILENT, PARKED_CLOSING, PARKED_REUSABLE ->
                     pumps.execute(() -> connect(request, null));
         }
@@ -272,8 +277,10 @@ public final class TestAgent implements AutoCloseable {
         dataConnections.incrementAndGet();
         String endpoint = welcome().getDataEndpoint();
         int colon = endpoint.lastIndexOf(':');
+        // Port only: the host this agent dialled for its stream, as the real agent does.
+        String host = colon == 0 ? "127.0.0.1" : endpoint.substring(0, colon);
         SSLSocket data = (SSLSocket) tls.clientContext().getSocketFactory()
-                .createSocket(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)));
+                .createSocket(host, Integer.parseInt(endpoint.substring(colon + 1)));
         data.setTcpNoDelay(true);
         data.startHandshake();
         return data;
