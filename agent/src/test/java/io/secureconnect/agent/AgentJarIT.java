@@ -152,6 +152,34 @@ class AgentJarIT {
     }
 
     @Test
+    void saysInOneLineAndReportsNotReadyWhenItCannotOpenDataConnections() throws Exception {
+        int closedPort = FreePorts.next();
+        try (FakeGateway gateway = new FakeGateway(pki)) {
+            run(Map.of("REMOTE_PORT", "30044", "REMOTE_SERVER", "127.0.0.1:" + gateway.port(), "API_KEY", API_KEY,
+                    "GATEWAY_CA", pki.caPem().toString()));
+            FakeGateway.Session session = gateway.nextSession(Duration.ofSeconds(30));
+            assertNotNull(session, "the agent connected:\n" + output());
+            session.next(AgentMessage.KindCase.HELLO, Duration.ofSeconds(10));
+            // Port only, as a gateway without agent-data-host says it: the agent dials REMOTE_SERVER's host, where
+            // nothing listens on that port. The pool makes it try at once, before any build.
+            session.welcome("tun-nodata", 30044, Duration.ofSeconds(1), ":" + closedPort,
+                    io.secureconnect.proto.tunnel.v1.DataPool.newBuilder().setPoolId("pool-it")
+                            .setTicket(com.google.protobuf.ByteString.copyFrom(new byte[16])).setMaxParked(2)
+                            .setMaxIdle(com.google.protobuf.Duration.newBuilder().setSeconds(60)).build());
+            awaitOutput("cannot open a data connection to the gateway at 127.0.0.1:" + closedPort,
+                    Duration.ofSeconds(10));
+
+            HttpResponse<String> health = awaitStatus(healthPort, 503);
+            assertEquals(503, health.statusCode(), health.body());
+            assertTrue(health.body().contains("dataConnections") && health.body().contains(":" + closedPort),
+                    health.body());
+            Thread.sleep(1500); // the pool retries meanwhile
+            assertEquals(1, output().split("builds through this tunnel get 502 DATA_CONNECTION_FAILED", -1).length - 1,
+                    "one line, not one per attempt:\n" + output());
+        }
+    }
+
+    @Test
     void drainsOnSigtermAndExits() throws Exception {
         try (FakeGateway gateway = new FakeGateway(pki)) {
             run(Map.of("REMOTE_PORT", "30043", "REMOTE_SERVER", "127.0.0.1:" + gateway.port(), "API_KEY", API_KEY,
@@ -173,6 +201,10 @@ class AgentJarIT {
     }
 
     private static HttpResponse<String> awaitReady(int port) throws Exception {
+        return awaitStatus(port, 200);
+    }
+
+    private static HttpResponse<String> awaitStatus(int port, int status) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
@@ -181,7 +213,7 @@ class AgentJarIT {
         while (System.nanoTime() < deadline) {
             try {
                 last = client.send(request, HttpResponse.BodyHandlers.ofString());
-                if (last.statusCode() == 200) {
+                if (last.statusCode() == status) {
                     return last;
                 }
             } catch (IOException notYet) {
