@@ -127,7 +127,11 @@ public interface GatewayConfig {
     }
 
     interface Tls {
-        /** Server certificate chain (PEM) of the agent, data and TLS proxy endpoints. */
+        /**
+         * Server certificate chain (PEM) of the agent, data and TLS proxy endpoints. It must cover the public host
+         * (builds), the host of every agent's REMOTE_SERVER (agents verify the agent and data ports against it) and
+         * agent-data-host when set (docs/deploy.md).
+         */
         Path certificate();
 
         /** Its private key (PEM, PKCS#8). */
