@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/deploy.md names every setting a deployer can give: each {@code secureconnect.*} property of every
- * {@code @ConfigMapping} interface (read from the sources: prefix, nested groups, method names in kebab-case or
- * their {@code @WithName}) and of every module's application.properties, with its environment variable, and each
+ * {@code @ConfigMapping} interface (read from the sources: prefix, nested groups, maps of groups as {@code <id>},
+ * method names in kebab-case or their {@code @WithName}) and of every module's application.properties (profiles
+ * other than prod left out), with its environment variable, and each
  * agent setting of {@code SettingsParser.FLAGS} with its flag. A setting added without a line in the guide fails here.
  */
 class DeployGuideTest {
@@ -41,7 +42,7 @@ class DeployGuideTest {
             "((?:@[\\w.]+(?:\\([^)]*\\))?\\s*)*)([\\w.]+(?:<[^;(){}]*>)?)\\s+(\\w+)\\s*\\(\\s*\\)\\s*;");
     private static final Pattern WITH_NAME = Pattern.compile("@WithName\\(\\s*\"([^\"]+)\"\\s*\\)");
     private static final Pattern PROPERTY_LINE = Pattern.compile(
-            "^\\s*#?\\s*(?:%\\w+\\.)?(secureconnect\\.[a-z0-9.-]+)\\s*=", Pattern.MULTILINE);
+            "^\\s*#?\\s*(?:%prod\\.)?(secureconnect\\.[a-z0-9.-]+)\\s*=", Pattern.MULTILINE);
     private static final Pattern FLAG = Pattern.compile("FLAGS\\.put\\(\"(\\w+)\",\\s*\"(--[\\w-]+)\"\\)");
 
     @Test
@@ -128,7 +129,10 @@ class DeployGuideTest {
         for (String[] member : members.getOrDefault(type, List.of())) {
             String returned = member[0].replaceAll("^Optional<(.*)>$", "$1");
             String name = member[1];
-            if (members.containsKey(returned)) {
+            Matcher map = Pattern.compile("Map<\\s*String\\s*,\\s*(\\w+)\\s*>").matcher(returned);
+            if (map.matches() && members.containsKey(map.group(1))) {
+                expand(prefix + name + ".<id>.", map.group(1), members, out); // a named group per key
+            } else if (members.containsKey(returned)) {
                 expand(prefix + name + ".", returned, members, out);
             } else {
                 out.add(prefix + name);
@@ -222,7 +226,7 @@ class DeployGuideTest {
     }
 
     static String environmentVariable(String property) {
-        return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+        return property.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9<>]", "_");
     }
 
     private static String withoutComments(String source) {
