@@ -2,7 +2,6 @@ package io.secureconnect.keyvalidator.bootstrap;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,9 +21,6 @@ final class TokenFile {
             Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(partial, token, StandardCharsets.US_ASCII);
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (FileAlreadyExistsException e) {
-            throw new IllegalStateException("startup refused: secureconnect.keys.bootstrap.token-file=" + file
-                    + ": cannot create it", e);
         } catch (IOException e) {
             throw new IllegalStateException("startup refused: secureconnect.keys.bootstrap.token-file=" + file
                     + ": cannot write the bootstrap token there (" + e.getClass().getSimpleName() + ": "
