@@ -14,21 +14,19 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.secureconnect.common.credential.BuildCredential;
 import io.secureconnect.common.credential.BuildCredentialCodec;
 import io.secureconnect.common.credential.Ed25519Keys;
+import io.secureconnect.e2e.fixture.CloudCalls;
 import io.secureconnect.e2e.fixture.CloudSide;
 import io.secureconnect.e2e.fixture.ManagedProcess;
 import io.secureconnect.e2e.fixture.Namespace;
 import io.secureconnect.e2e.fixture.Payloads;
 import io.secureconnect.e2e.fixture.PrivateSide;
+import io.secureconnect.e2e.fixture.Runner;
 import io.secureconnect.e2e.fixture.Shell;
-import io.secureconnect.proto.connectorpolicy.v1.ConnectorPolicyGrpc;
-import io.secureconnect.proto.connectorpolicy.v1.ConnectorRef;
-import io.secureconnect.proto.connectorpolicy.v1.ResolveBuildNetworkRequest;
 import io.secureconnect.proto.connectorpolicy.v1.ResolveBuildNetworkResponse;
 import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
 import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseRequest;
 import io.secureconnect.proto.tunnelregistry.v1.TunnelRegistryGrpc;
-import com.google.protobuf.Timestamp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +36,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,6 +66,7 @@ class TunnelEndToEndIT {
     private String agentKey;
     private ManagedProcess agent;
     private ResolveBuildNetworkResponse network;
+    private CloudCalls calls;
 
     @BeforeAll
     void startTheSystem() throws Exception {
@@ -78,6 +76,7 @@ class TunnelEndToEndIT {
         Path repo = Path.of("..").toAbsolutePath().normalize();
 
         cloud = CloudSide.start(repo, work, GATEWAY_HOST, List.of(tunnelPort, restartPort, revokePort));
+        calls = new CloudCalls(cloud, ACCOUNT);
         privateSide = PrivateSide.start(Namespace.create("scp" + id, "203.0.113." + (block + 1),
                 "203.0.113." + (block + 2)), work, repo, GATEWAY_HOST);
         runnerNamespace = Namespace.create("scr" + id, "203.0.113." + (block + 5), "203.0.113." + (block + 6));
@@ -280,15 +279,7 @@ class TunnelEndToEndIT {
     }
 
     private String createAgentKey(String keyIdentifier) {
-        String parent = keyIdentifier + "_sa";
-        cloud.keys().ok("POST", "/api/v1/apikeys?accountIdentifier=" + ACCOUNT, "{\"identifier\":\"" + keyIdentifier
-                + "\",\"name\":\"" + keyIdentifier + "\",\"apiKeyType\":\"SERVICE_ACCOUNT\",\"parentIdentifier\":\""
-                + parent + "\"}");
-        cloud.keys().ok("POST", "/api/v1/role-bindings?accountIdentifier=" + ACCOUNT, "{\"identifier\":\"" + parent
-                + "_view\",\"roleIdentifier\":\"_pipeline_viewer\",\"principal\":{\"type\":\"SERVICE_ACCOUNT\","
-                + "\"identifier\":\"" + parent + "\"},\"resourceGroup\":{\"includeAllResources\":true}}");
-        return cloud.keys().ok("POST", "/api/v1/apikeys/" + keyIdentifier + "/tokens?accountIdentifier=" + ACCOUNT,
-                "{\"identifier\":\"t1\",\"name\":\"t1\"}").get("token").asText();
+        return calls.agentKey(keyIdentifier);
     }
 
     private ManagedProcess startAgent(String name, int port, String key) {
@@ -298,34 +289,11 @@ class TunnelEndToEndIT {
     }
 
     private void createConnector(String identifier, String type, String url, int port) {
-        cloud.connectors().ok("POST", "/api/v1/connectors?accountIdentifier=" + ACCOUNT, "{\"identifier\":\""
-                + identifier + "\",\"name\":\"" + identifier + "\",\"type\":\"" + type + "\",\"spec\":{\"url\":\""
-                + url + "\"}}");
-        cloud.connectors().ok("PUT", "/api/v1/connectors/" + identifier + "/secure-connect?accountIdentifier="
-                + ACCOUNT, "{\"enabled\":true,\"tunnelPort\":" + port + "}");
+        calls.connector(identifier, type, url, port);
     }
 
     private ResolveBuildNetworkResponse resolve(String build, String... connectors) {
-        ManagedChannel channel = runnerChannel();
-        try {
-            return resolveOver(channel, build, connectors);
-        } catch (StatusRuntimeException e) {
-            throw new AssertionError("ResolveBuildNetwork: " + Status.fromThrowable(e), e);
-        } finally {
-            channel.shutdownNow();
-        }
-    }
-
-    /** The platform's runner: its certificate (runner/e2e-runner) lets it resolve any account's build network. */
-    private ManagedChannel runnerChannel() {
-        Path identity = cloud.identity("runner", "e2e-runner");
-        try {
-            return NettyChannelBuilder.forAddress("127.0.0.1", cloud.policyGrpcPort).sslContext(GrpcSslContexts
-                    .forClient().keyManager(identity.resolve("tls.crt").toFile(), identity.resolve("tls.key").toFile())
-                    .trustManager(identity.resolve("ca.crt").toFile()).build()).build();
-        } catch (SSLException e) {
-            throw new IllegalStateException(e);
-        }
+        return calls.resolve(build, connectors);
     }
 
     private static Status.Code refusal(Runnable call) {
@@ -335,18 +303,6 @@ class TunnelEndToEndIT {
         } catch (StatusRuntimeException e) {
             return e.getStatus().getCode();
         }
-    }
-
-    private static ResolveBuildNetworkResponse resolveOver(ManagedChannel channel, String build,
-            String... connectors) {
-        ResolveBuildNetworkRequest.Builder request = ResolveBuildNetworkRequest.newBuilder()
-                .setAccountId(ACCOUNT).setBuildId(build)
-                .setBuildDeadline(Timestamp.newBuilder().setSeconds(Instant.now().plusSeconds(3600).getEpochSecond()));
-        for (String connector : connectors) {
-            request.addConnectors(ConnectorRef.newBuilder().setIdentifier(connector));
-        }
-        return ConnectorPolicyGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
-                .resolveBuildNetwork(request.build());
     }
 
     /** The call an outsider would try first on each service's gRPC port. */
@@ -359,7 +315,7 @@ class TunnelEndToEndIT {
                     AcquireLeaseRequest.newBuilder().setAccountId(ACCOUNT).setPort(0).setApiKeyId("made_up")
                             .setGatewayId(CloudSide.GATEWAY_ID).build());
         } else {
-            resolveOver(channel, "build-outsider", "private_bitbucket");
+            calls.resolveOver(channel, "build-outsider", "private_bitbucket");
         }
     }
 

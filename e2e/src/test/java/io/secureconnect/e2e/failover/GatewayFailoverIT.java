@@ -1,0 +1,232 @@
+package io.secureconnect.e2e.failover;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.secureconnect.e2e.fixture.CloudCalls;
+import io.secureconnect.e2e.fixture.CloudGateway;
+import io.secureconnect.e2e.fixture.CloudSide;
+import io.secureconnect.e2e.fixture.LoadBalancer;
+import io.secureconnect.e2e.fixture.ManagedProcess;
+import io.secureconnect.e2e.fixture.Namespace;
+import io.secureconnect.e2e.fixture.PrivateSide;
+import io.secureconnect.e2e.fixture.Runner;
+import io.secureconnect.proto.connectorpolicy.v1.ResolveBuildNetworkResponse;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Two gateways behind one agent address, as docs/deploy.md tells a deployer to run them: HAProxy (TCP, TLS passed
+ * through) is the only address the customer network reaches, for the agent port and for each gateway's data port;
+ * builds reach each gateway by its own name. Agents spread over both; when one gateway dies (SIGKILL) its agents
+ * come back through the same REMOTE_SERVER to the other, their leases move to it with a new epoch, and a build
+ * that resolves its network again is sent to the survivor and gets through. The other gateway's tunnels are not
+ * touched. Prints how long the move took. Real processes in network namespaces; needs root and haproxy.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GatewayFailoverIT {
+
+    private static final String ACCOUNT = "default";
+    private static final String AGENT_ADDRESS = "lb.e2e.test";
+    private static final String HOST_A = "gateway-a.e2e.test";
+    private static final String HOST_B = "gateway-b.e2e.test";
+    private static final int AGENTS = 4;
+    private static final Duration AGENT_CONNECT = Duration.ofSeconds(30);
+    private static final Duration FAILOVER_BOUND = Duration.ofSeconds(90);
+    private static final String TARGET = "https://" + PrivateSide.PRIVATE_HOST + "/";
+
+    private final Random random = new Random();
+    private final int firstPort = 30000 + random.nextInt(100 - AGENTS);
+    private final List<ManagedProcess> agents = new ArrayList<>();
+    private CloudSide cloud;
+    private CloudCalls calls;
+    private PrivateSide privateSide;
+    private Namespace runnerNamespace;
+    private Runner runner;
+    private LoadBalancer balancer;
+    private CloudGateway gatewayA;
+    private CloudGateway gatewayB;
+    private ManagedProcess processA;
+
+    @BeforeAll
+    void startTwoGatewaysBehindOneAddress() throws Exception {
+        String id = Integer.toHexString(random.nextInt(0x10000));
+        int block = random.nextInt(16) * 16;
+        Path work = Files.createDirectories(Path.of("target", "e2e-failover-" + id)).toAbsolutePath();
+        Path repo = Path.of("..").toAbsolutePath().normalize();
+
+        cloud = CloudSide.controlPlane(repo, work, List.of(AGENT_ADDRESS, HOST_A, HOST_B));
+        calls = new CloudCalls(cloud, ACCOUNT);
+        privateSide = PrivateSide.start(Namespace.create("sfp" + id, "203.0.113." + (block + 1),
+                "203.0.113." + (block + 2)), work, repo, AGENT_ADDRESS);
+        runnerNamespace = Namespace.create("sfr" + id, "203.0.113." + (block + 5), "203.0.113." + (block + 6));
+        String addressB = "203.0.113." + (block + 9);
+        runnerNamespace.addRootAddress(addressB);
+        runnerNamespace.hosts(Map.of(HOST_A, runnerNamespace.rootAddress(), HOST_B, addressB));
+        runner = new Runner(runnerNamespace);
+
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < AGENTS; i++) {
+            ports.add(firstPort + i);
+        }
+        gatewayA = CloudGateway.on("gateway-a", HOST_A, runnerNamespace.rootAddress(), ports);
+        gatewayB = CloudGateway.on("gateway-b", HOST_B, addressB, ports);
+        processA = cloud.startGateway(gatewayA);
+        cloud.startGateway(gatewayB);
+
+        int agentPort = CloudSide.freePort();
+        Map<Integer, List<String>> frontEnds = new TreeMap<>(Map.of(
+                agentPort, List.of(gatewayA.bindHost() + ":" + gatewayA.agentPort(),
+                        gatewayB.bindHost() + ":" + gatewayB.agentPort()),
+                gatewayA.dataPort(), List.of(gatewayA.bindHost() + ":" + gatewayA.dataPort()),
+                gatewayB.dataPort(), List.of(gatewayB.bindHost() + ":" + gatewayB.dataPort())));
+        balancer = LoadBalancer.start("haproxy", privateSide.namespace.rootAddress(), frontEnds, work);
+
+        for (int port : ports) {
+            String key = calls.agentKey("failover_agent_" + port);
+            calls.connector("failover_repo_" + port, "Git", "https://" + PrivateSide.PRIVATE_HOST + "/git/app.git",
+                    port);
+            ManagedProcess agent = privateSide.startAgent("agent-" + port, port, AGENT_ADDRESS + ":" + agentPort, key,
+                    cloud.pki.resolve("ca.pem"), PrivateSide.PRIVATE_HOST);
+            agents.add(agent);
+            agent.awaitLog("connected: port " + port, AGENT_CONNECT);
+        }
+    }
+
+    @AfterAll
+    void stopEverything() {
+        agents.forEach(ManagedProcess::close);
+        for (AutoCloseable part : new AutoCloseable[] {balancer, runnerNamespace, privateSide, cloud}) {
+            if (part != null) {
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    System.err.println("closing " + part + ": " + e);
+                }
+            }
+        }
+    }
+
+    @Test
+    void agentsOfAKilledGatewayMoveToTheOtherAndBuildsGetThroughAgain() {
+        Map<Integer, JsonNode> before = tunnels();
+        List<Integer> onA = portsServedBy(before, gatewayA.id());
+        List<Integer> onB = portsServedBy(before, gatewayB.id());
+        assertFalse(onA.isEmpty(), "the balancer sent no agent to gateway-a: " + before);
+        assertFalse(onB.isEmpty(), "the balancer sent no agent to gateway-b: " + before);
+        for (int port : onA) {
+            assertEquals(HOST_A + ":" + port, proxyAddress(resolve(port)), "a build of port " + port);
+            assertEquals("200", status(resolve(port)), "port " + port + " through gateway-a");
+        }
+
+        processA.kill();
+        long killed = System.nanoTime();
+        int watched = onA.get(0);
+        long deadline = killed + FAILOVER_BOUND.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = buildThroughTheSurvivor(watched);
+            if (last.equals("200")) {
+                break;
+            }
+            sleep(200);
+        }
+        double seconds = (System.nanoTime() - killed) / 1e9;
+        assertEquals("200", last, "a build of port " + watched + " got through gateway-b within " + FAILOVER_BOUND);
+        System.out.printf("gateway failover: gateway-a killed -> a build of its tunnel through gateway-b after %.1f s"
+                + " (%d of %d agents moved)%n", seconds, onA.size(), AGENTS);
+
+        awaitAllOn(gatewayB.id(), onA);
+        Map<Integer, JsonNode> after = tunnels();
+        for (int port : onA) {
+            JsonNode moved = after.get(port);
+            assertEquals("CONNECTED", moved.get("status").asText(), "port " + port + ": " + moved);
+            assertTrue(moved.get("epoch").asLong() > before.get(port).get("epoch").asLong(),
+                    "port " + port + " moved with a new epoch: " + moved);
+            assertEquals("200", status(resolve(port)), "port " + port + " through gateway-b");
+        }
+        for (int port : onB) {
+            assertEquals(before.get(port).get("epoch").asLong(), after.get(port).get("epoch").asLong(),
+                    "gateway-b's own tunnel of port " + port + " was not disturbed: " + after.get(port));
+            assertEquals("200", status(resolve(port)), "port " + port + " through gateway-b");
+        }
+    }
+
+    /**
+     * What a build of {@code port} gets now: "200" through gateway-b, else what stood in its way (the refusal of
+     * ResolveBuildNetwork while the tunnel is between gateways, the gateway it was still sent to, or the status).
+     */
+    private String buildThroughTheSurvivor(int port) {
+        ResolveBuildNetworkResponse build;
+        try {
+            build = resolve(port);
+        } catch (AssertionError refused) {
+            return refused.getMessage();
+        }
+        String proxy = proxyAddress(build);
+        return proxy.equals(HOST_B + ":" + port) ? status(build) : "sent to " + proxy;
+    }
+
+    private void awaitAllOn(String gatewayId, List<Integer> ports) {
+        long deadline = System.nanoTime() + FAILOVER_BOUND.toNanos();
+        Map<Integer, JsonNode> now = tunnels();
+        while (!portsServedBy(now, gatewayId).containsAll(ports) && System.nanoTime() < deadline) {
+            sleep(200);
+            now = tunnels();
+        }
+        assertTrue(portsServedBy(now, gatewayId).containsAll(ports), "ports " + ports + " on " + gatewayId + ": "
+                + now);
+    }
+
+    /** The account's tunnels by port, as tunnel-registry's REST API shows them to the account's admin. */
+    private Map<Integer, JsonNode> tunnels() {
+        Map<Integer, JsonNode> byPort = new HashMap<>();
+        cloud.registry().ok("GET", "/api/v1/tunnels?accountIdentifier=" + ACCOUNT, null)
+                .forEach(tunnel -> byPort.put(tunnel.get("port").asInt(), tunnel));
+        return byPort;
+    }
+
+    private static List<Integer> portsServedBy(Map<Integer, JsonNode> tunnels, String gatewayId) {
+        return tunnels.values().stream()
+                .filter(t -> t.get("status").asText().equals("CONNECTED"))
+                .filter(t -> t.get("gatewayId").asText().equals(gatewayId))
+                .map(t -> t.get("port").asInt()).sorted().toList();
+    }
+
+    private ResolveBuildNetworkResponse resolve(int port) {
+        return calls.resolve("build-" + port + "-" + System.nanoTime(), "failover_repo_" + port);
+    }
+
+    /** host:port of the build's proxy (the credential before the @ is not the test's business). */
+    private static String proxyAddress(ResolveBuildNetworkResponse build) {
+        URI proxy = URI.create(build.getHarnessHttpProxy());
+        return proxy.getHost() + ":" + proxy.getPort();
+    }
+
+    private String status(ResolveBuildNetworkResponse build) {
+        return runner.status(build.getHarnessHttpProxy(), cloud.pki.resolve("ca.pem"), privateSide.ca, TARGET);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
