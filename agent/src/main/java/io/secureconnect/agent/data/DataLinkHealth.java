@@ -16,9 +16,24 @@ public final class DataLinkHealth {
     private static final Logger LOG = Logger.getLogger(DataLinkHealth.class);
 
     private final AtomicReference<String> problem = new AtomicReference<>();
+    private final AtomicReference<HostPort> current = new AtomicReference<>();
+
+    /**
+     * The data endpoint of the control stream now open. From here on only opens to it count: a previous gateway's
+     * pool may still be failing to reach its dead endpoint, which says nothing about this one. A new endpoint starts
+     * with no problem known.
+     */
+    public void use(HostPort endpoint) {
+        if (!endpoint.equals(current.getAndSet(endpoint))) {
+            problem.set(null);
+        }
+    }
 
     /** A data connection was opened (TLS handshake done). */
     public void opened(HostPort endpoint) {
+        if (stale(endpoint)) {
+            return;
+        }
         if (problem.getAndSet(null) != null) {
             LOG.infof("data connections to the gateway at %s work again", endpoint);
         }
@@ -26,12 +41,20 @@ public final class DataLinkHealth {
 
     /** Opening one failed (the name did not resolve, the connect or the TLS handshake failed). */
     public void failed(HostPort endpoint, Throwable cause) {
+        if (stale(endpoint)) {
+            return;
+        }
         String why = "cannot open a data connection to the gateway at " + endpoint + ": " + describe(cause);
         if (problem.getAndSet(why) == null) {
             LOG.warnf("%s; builds through this tunnel get 502 DATA_CONNECTION_FAILED until it can (the agent dials"
                     + " the data port at REMOTE_SERVER's host unless the gateway names another, and checks the"
                     + " gateway's certificate against that name)", why);
         }
+    }
+
+    private boolean stale(HostPort endpoint) {
+        HostPort now = current.get();
+        return now != null && !now.equals(endpoint);
     }
 
     /** Why data connections fail now; empty while they work (or none was tried yet). */

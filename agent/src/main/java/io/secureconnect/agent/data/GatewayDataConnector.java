@@ -64,6 +64,11 @@ public final class GatewayDataConnector {
     public record Route(HostPort endpoint, InetSocketAddress target, InetSocketAddress proxy) {
     }
 
+    /** The control stream now open names {@code endpoint}: only opens to it say how the data link is. */
+    public void use(HostPort endpoint) {
+        health.use(endpoint);
+    }
+
     /** Resolves the route to the endpoint; the target stays unresolved when it is reached through the proxy. */
     public Route route(HostPort endpoint) throws java.net.UnknownHostException {
         try {

@@ -89,6 +89,7 @@ public final class Dialer {
      */
     public Tunnel tunnel(String tunnelId, HostPort dataEndpoint, Optional<DataPool> terms,
                          BiConsumer<DialRequest, CompletableFuture<Optional<DialResult>>> assigned) {
+        gateway.use(dataEndpoint);
         if (terms.isEmpty() || terms.get().getMaxParked() <= 0 || terms.get().getPoolId().isEmpty()) {
             return new Tunnel(tunnelId, dataEndpoint);
         }

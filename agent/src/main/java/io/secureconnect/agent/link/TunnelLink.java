@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -127,7 +128,7 @@ public final class TunnelLink {
                 dial(this, message.getDialRequest());
                 return;
             }
-            executor.execute(() -> handle(message));
+            onLinkThread(() -> handle(message));
         }
 
         private void handle(GatewayMessage message) {
@@ -146,12 +147,24 @@ public final class TunnelLink {
 
         @Override
         public void onError(Throwable error) {
-            executor.execute(() -> ended(this, Reasons.of(error, redactor), Status.fromThrowable(error).getCode()));
+            onLinkThread(() -> ended(this, Reasons.of(error, redactor), Status.fromThrowable(error).getCode()));
         }
 
         @Override
         public void onCompleted() {
-            executor.execute(() -> ended(this, "the gateway closed the stream", Status.Code.OK));
+            onLinkThread(() -> ended(this, "the gateway closed the stream", Status.Code.OK));
+        }
+    }
+
+    /**
+     * What the stream reports runs on the link's thread. Once the agent has stopped that thread is gone, and what
+     * the closing stream still says (its end) no longer matters.
+     */
+    private void onLinkThread(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException stopped) {
+            LOG.debug("the link has stopped; ignoring what the closed stream reported");
         }
     }
 
