@@ -308,6 +308,21 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cloudLayers")
+    @DisplayName("a service pod leaves its Service before SIGTERM for as long as gRPC clients take to move")
+    void servicesDrainBeforeTheyStop(String layerName) {
+        int connectionAgeAndGrace = 30 + 10; // secureconnect.grpc.max-connection-age(-grace) defaults
+        for (String name : List.of("key-validator", "tunnel-registry", "connector-policy")) {
+            var pod = layer(layerName).named(Deployment.class, name).getSpec().getTemplate().getSpec();
+            var preStop = pod.getContainers().get(0).getLifecycle().getPreStop();
+            long sleep = preStop.getSleep().getSeconds();
+            assertTrue(sleep >= connectionAgeAndGrace, name + " preStop sleep " + sleep);
+            assertTrue(pod.getTerminationGracePeriodSeconds() >= sleep + 15,
+                    name + " terminationGracePeriodSeconds leaves no time to stop after the preStop sleep");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cloudLayers")
     @DisplayName("each gRPC client names a Service that selects the server's pods on its gRPC port")
     void grpcClientsResolveToTheirServers(String layerName) {
         Manifests manifests = layer(layerName);

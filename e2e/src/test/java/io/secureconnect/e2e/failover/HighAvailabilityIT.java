@@ -27,19 +27,26 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Two gateways behind one agent address, as docs/deploy.md tells a deployer to run them: HAProxy (TCP, TLS passed
+ * The cloud side as a deployer runs it for availability: two replicas of every service behind a TCP load balancer
+ * (as a Kubernetes Service), and two gateways behind one agent address, as docs/deploy.md tells a deployer to run them: HAProxy (TCP, TLS passed
  * through) is the only address the customer network reaches, for the agent port and for each gateway's data port;
  * builds reach each gateway by its own name. Agents spread over both; when one gateway dies (SIGKILL) its agents
  * come back through the same REMOTE_SERVER to the other, their leases move to it with a new epoch, and a build
  * that resolves its network again is sent to the survivor and gets through. The other gateway's tunnels are not
- * touched. Prints how long the move took. Real processes in network namespaces; needs root and haproxy.
+ * touched. Prints how long the move took. Then, with builds running all the time, every replica of every service is
+ * restarted one at a time (SIGTERM, start, ready, back in the balancer): no build fails. Real processes in network
+ * namespaces; needs root and haproxy.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GatewayFailoverIT {
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HighAvailabilityIT {
 
     private static final String ACCOUNT = "default";
     private static final String AGENT_ADDRESS = "lb.e2e.test";
@@ -48,6 +55,7 @@ class GatewayFailoverIT {
     private static final int AGENTS = 4;
     private static final Duration AGENT_CONNECT = Duration.ofSeconds(30);
     private static final Duration FAILOVER_BOUND = Duration.ofSeconds(90);
+    private static final Duration RESTART_BOUND = Duration.ofSeconds(120);
     private static final String TARGET = "https://" + PrivateSide.PRIVATE_HOST + "/";
 
     private final Random random = new Random();
@@ -70,7 +78,7 @@ class GatewayFailoverIT {
         Path work = Files.createDirectories(Path.of("target", "e2e-failover-" + id)).toAbsolutePath();
         Path repo = Path.of("..").toAbsolutePath().normalize();
 
-        cloud = CloudSide.controlPlane(repo, work, List.of(AGENT_ADDRESS, HOST_A, HOST_B));
+        cloud = CloudSide.controlPlane(repo, work, List.of(AGENT_ADDRESS, HOST_A, HOST_B), 2);
         calls = new CloudCalls(cloud, ACCOUNT);
         privateSide = PrivateSide.start(Namespace.create("sfp" + id, "203.0.113." + (block + 1),
                 "203.0.113." + (block + 2)), work, repo, AGENT_ADDRESS);
@@ -123,6 +131,7 @@ class GatewayFailoverIT {
     }
 
     @Test
+    @Order(1)
     void agentsOfAKilledGatewayMoveToTheOtherAndBuildsGetThroughAgain() {
         Map<Integer, JsonNode> before = tunnels();
         List<Integer> onA = portsServedBy(before, gatewayA.id());
@@ -165,6 +174,53 @@ class GatewayFailoverIT {
                     "gateway-b's own tunnel of port " + port + " was not disturbed: " + after.get(port));
             assertEquals("200", status(resolve(port)), "port " + port + " through gateway-b");
         }
+        processA = cloud.startGateway(gatewayA);
+    }
+
+    @Test
+    @Order(2)
+    void restartingEveryServiceReplicaOneAtATimeFailsNoBuild() throws Exception {
+        List<Integer> ports = new ArrayList<>(tunnels().keySet());
+        try (BuildLoop builds = new BuildLoop(calls, ports, this::status)) {
+            builds.awaitSuccesses(5, FAILOVER_BOUND);
+            for (String service : List.of("key-validator", "tunnel-registry", "connector-policy")) {
+                for (int index = 0; index < 2; index++) {
+                    int before = builds.successes();
+                    int[] frontEnds = frontEnds(service);
+                    for (int port : frontEnds) {
+                        cloud.balancer().drain(port, index);
+                    }
+                    // gRPC clients leave at their connection's next GOAWAY; a REST client's idle keep-alive
+                    // connection is closed by the replica when it stops, as in Kubernetes.
+                    cloud.balancer().awaitIdle(frontEnds[1], index, RESTART_BOUND);
+                    cloud.replica(service, index).restart(RESTART_BOUND);
+                    for (int port : frontEnds) {
+                        cloud.balancer().ready(port, index);
+                        cloud.balancer().awaitUp(port, index, RESTART_BOUND);
+                    }
+                    builds.awaitSuccesses(before + 3, FAILOVER_BOUND);
+                    System.out.printf("rolling restart: %s-%d restarted; builds so far %d, failed %d%n", service,
+                            index + 1, builds.successes() + builds.failures().size(), builds.failures().size());
+                }
+            }
+            builds.stop();
+            assertEquals(List.of(), builds.failures(), "builds that failed while the services restarted");
+            System.out.printf("rolling restart of 6 service replicas: %d builds (resolve + curl), 0 failed%n",
+                    builds.successes());
+        }
+    }
+
+    /**
+     * The balancer's front ends of {@code service}: REST, then gRPC. A restart goes as in a Kubernetes rolling update:
+     * the replica leaves the rotation, its open connections end (gRPC clients leave at the next connection-age
+     * GOAWAY, {@code secureconnect.grpc.max-connection-age}), it gets SIGTERM, starts again, and is back once ready.
+     */
+    private int[] frontEnds(String service) {
+        return switch (service) {
+            case "key-validator" -> new int[] {cloud.keyValidatorPort, cloud.keyValidatorGrpcPort};
+            case "tunnel-registry" -> new int[] {cloud.registryPort, cloud.registryGrpcPort};
+            default -> new int[] {cloud.policyPort, cloud.policyGrpcPort};
+        };
     }
 
     /**
