@@ -15,6 +15,7 @@ import io.secureconnect.proto.tunnel.v1.DialResult;
 import io.secureconnect.proto.tunnel.v1.Draining;
 import io.secureconnect.proto.tunnel.v1.GatewayMessage;
 import io.secureconnect.proto.tunnel.v1.Goodbye;
+import io.secureconnect.proto.tunnel.v1.GoodbyeReason;
 import io.secureconnect.proto.tunnel.v1.Heartbeat;
 import io.secureconnect.proto.tunnel.v1.Hello;
 import io.secureconnect.proto.tunnel.v1.TunnelServiceGrpc;
@@ -284,10 +285,16 @@ public final class TunnelLink {
         if (session.welcome != null) {
             backoff.connectionEnded(Duration.ofNanos(System.nanoTime() - session.connectedAt));
         }
-        long delay = backoff.nextDelayMillis();
+        // A gateway that is shutting down sends its agents elsewhere: go at once (the balancer in front of the
+        // gateways picks a live one); the backoff is for failures.
+        long delay = isGatewayShutdown(session.goodbye) ? 0 : backoff.nextDelayMillis();
         state = State.WAITING;
         LOG.infof("disconnected: %s; retrying in %d ms", reason, delay);
         executor.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private static boolean isGatewayShutdown(Goodbye goodbye) {
+        return goodbye != null && goodbye.getReason() == GoodbyeReason.GOODBYE_REASON_GATEWAY_SHUTDOWN;
     }
 
     private void giveUp(Session session, String why) {
