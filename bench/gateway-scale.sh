@@ -127,15 +127,20 @@ renew "127.0.0.1:$r2_grpc" renew "$PID_registry2" "(warm-up of replica 2)" "$WOR
 renew "127.0.0.1:$r1_grpc,127.0.0.1:$r2_grpc" renew "$PID_registry,$PID_registry2" "(2 replicas)"
 renew "127.0.0.1:$r1_grpc" renew "$PID_registry,$PID_registry2" "(1 replica again)"
 echo "  load average at the end: $(load)"
-compare="RenewLease (2 replicas)|RenewLease (1 replica),RenewLease (1 replica again)|RenewLease (1 replica)"
+# The first 1-replica window is often still compiling on a busy machine (it ran slower, at more CPU per renewal, than
+# the later "1 replica again" in every run so far): each comparison is made against both.
+compare="RenewLease (2 replicas)|RenewLease (1 replica),RenewLease (2 replicas)|RenewLease (1 replica again)"
 if grep -q '^SQL floor: renew statement' "$RESULTS"; then
-  compare="RenewLease (1 replica)|SQL floor: renew statement (pool 20),$compare"
+  floor="SQL floor: renew statement (pool 20)"
+  compare="RenewLease (1 replica)|$floor,RenewLease (1 replica again)|$floor,$compare"
 fi
 bench_java Report --in="$RESULTS" --compare="$compare" \
-  --targets="RenewLease (1 replica):rate>=3000"
+  --targets="RenewLease (1 replica):rate>=3000,RenewLease (1 replica again):rate>=3000"
 # What one more gateway asks of the registry: a gateway renews each of its leases every TTL/3 (10 s at the default
 # 30 s), so N tunnels are N/10 renewals/s, and the renew figure above bounds the tunnels of all gateways together.
 awk -F'\t' '$1 == "RenewLease (1 replica)" { r = $2 / $4 }
+  $1 == "RenewLease (1 replica again)" { ra = $2 / $4 }
   $1 == "RenewLease (2 replicas)" { r2 = $2 / $4 }
-  END { printf "\nderived: at the 30 s lease TTL each tunnel costs the registry 0.1 renewals/s, so %.0f renewals/s keep %.0f tunnels"\
-    " renewed (all gateways together) on 1 replica, %.0f on 2 replicas on this same machine\n", r, r * 10, r2 * 10 }' "$RESULTS"
+  END { printf "\nderived: at the 30 s lease TTL each tunnel costs the registry 0.1 renewals/s, so one replica keeps %.0f-%.0f"\
+    " tunnels renewed (all gateways together; %.0f and %.0f renewals/s), two on this same machine %.0f\n",
+    r * 10, ra * 10, r, ra, r2 * 10 }' "$RESULTS"
