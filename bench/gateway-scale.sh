@@ -7,7 +7,7 @@
 #     account and a port of 30000-30099, so N tunnels need ceil(N/100) accounts: created over REST by the bootstrap
 #     operator key (POST /api/v1/accounts), each with an agent key (core_pipeline_view over all resources).
 #     Baseline in the same run: BENCH_SCALE_BASELINE bare TLS + HTTP/2 connections to the agent endpoint (no call);
-#     then BENCH_SCALE_PARKED parked data connections per tunnel (the real agent parks up to 8 ahead of demand).
+#     then BENCH_SCALE_PARKED parked data connections per tunnel (the real agent keeps 4 parked ahead of demand).
 # (b) how many leases the registry keeps renewed per second: AcquireLeaseBench's RenewLease part (BENCH_REQUESTERS
 #     requesters, each renewing its own lease in a closed loop), against the SQL floor: the registry's own renew
 #     statement over JDBC on the registry's database, same requesters, 20 connections (the service's pool).

@@ -13,7 +13,7 @@ import java.util.List;
  * ({@link ProcessMemory}) and its CPU over that idle window (heartbeats and lease renewals only). Baseline in the same
  * run, first: {@code --baseline} bare TLS + HTTP/2 connections to the agent endpoint with no call on them, measured
  * the same way and closed again. Last, with {@code --parked} &gt; 0, that many parked data connections per tunnel (the
- * real agent keeps up to the Welcome's max_parked, 8 by default, parked ahead of demand).
+ * real agent keeps min(4, the Welcome's max_parked) parked ahead of demand, each retired after 90 s and replaced).
  * <pre>
  * --agent=127.0.0.1:PORT --data=127.0.0.1:PORT --ca=ca.pem --credentials=FILE (lines "account token")
  * --gateway-pid=PID [--counts=100,500,1000] [--baseline=1000] [--parked=1] [--settle=12] [--in-flight=16]
