@@ -8,6 +8,8 @@
 #     operator key (POST /api/v1/accounts), each with an agent key (core_pipeline_view over all resources).
 #     Baseline in the same run: BENCH_SCALE_BASELINE bare TLS + HTTP/2 connections to the agent endpoint (no call);
 #     then BENCH_SCALE_PARKED parked data connections per tunnel (the real agent keeps 4 parked ahead of demand).
+#     BENCH_SCALE_PARKED=4 is what a real agent keeps; at 1,000 tunnels on this busy 2-core machine the gateway then
+#     dropped most tunnels (lease renewals and heartbeats fell behind): see bench/HISTORY.md, 2026-12-07.
 # (b) how many leases the registry keeps renewed per second: AcquireLeaseBench's RenewLease part (BENCH_REQUESTERS
 #     requesters, each renewing its own lease in a closed loop), against the SQL floor: the registry's own renew
 #     statement over JDBC on the registry's database, same requesters, 20 connections (the service's pool).
@@ -99,6 +101,9 @@ if [[ ,$ONLY, == *,gateway,* ]]; then
   echo "  gateway log: $(grep -c 'agent connected' "$LOGS/gateway.log") 'agent connected', $(grep -c ERROR "$LOGS/gateway.log")" \
     "ERROR lines, WARN lines other than config: $(grep WARN "$LOGS/gateway.log" | grep -vc 'io.qu.config' || true)"
   grep WARN "$LOGS/gateway.log" | grep -v 'io.qu.config' | head -n 3 | sed 's/^/    /' || true
+  # Why agents went, as the gateway logged it (HEARTBEAT_TIMEOUT, LEASE_LOST: renewals that did not keep up, ...)
+  grep 'agent disconnected' "$LOGS/gateway.log" | sed 's/.*agent=[^ ]*: //' | cut -c1-70 | sort | uniq -c \
+    | sed 's/^/    disconnected: /' || true
   kill "$PID_gateway"
 fi
 

@@ -93,8 +93,9 @@ public final class GatewayScaleBench {
                 System.out.printf("per parked data connection: heap %.1f KiB (%.2fx a bare agent-endpoint"
                         + " connection)%n", parkedHeap, parkedHeap / bareHeap);
             }
-            System.out.printf("agents dropped by the gateway during the run: %d%s%n", agents.lost(),
-                    agents.lost() == 0 ? "" : " (first: " + agents.firstLoss() + ")");
+            System.out.printf("agents dropped by the gateway during the run: %d%s; this generator: %s%n",
+                    agents.lost(), agents.lost() == 0 ? "" : " (first: " + agents.firstLoss() + ")",
+                    agents.heartbeatReport());
         }
     }
 

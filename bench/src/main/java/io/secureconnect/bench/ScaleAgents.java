@@ -63,6 +63,7 @@ final class ScaleAgents implements AutoCloseable {
     private final class Agent {
         final ManagedChannel channel;
         final CompletableFuture<Welcome> welcome = new CompletableFuture<>();
+        final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
         StreamObserver<AgentMessage> requests;
         long sequence;
 
@@ -92,6 +93,8 @@ final class ScaleAgents implements AutoCloseable {
         return thread;
     });
     private volatile boolean heartbeating;
+    private volatile long heartbeatRounds;
+    private volatile long worstHeartbeatGapMillis;
 
     ScaleAgents(String host, int agentPort, int dataPort, Path caPem, List<Credential> credentials) {
         this.host = host;
@@ -191,7 +194,9 @@ final class ScaleAgents implements AutoCloseable {
 
                     private void ended(String why) {
                         String where = "agent " + index + " (" + credential.account() + ":" + port + "): " + why;
-                        if (!agent.welcome.completeExceptionally(new IllegalStateException(where))) {
+                        // a Goodbye is followed by the status the call ends with: one agent, counted once
+                        if (agent.ended.compareAndSet(false, true)
+                                && !agent.welcome.completeExceptionally(new IllegalStateException(where))) {
                             if (lost.getAndIncrement() == 0) {
                                 firstLoss.set(where);
                             }
@@ -211,7 +216,12 @@ final class ScaleAgents implements AutoCloseable {
         heartbeating = true;
         long interval = Math.max(500, welcome.getHeartbeatInterval().getSeconds() * 1000
                 + welcome.getHeartbeatInterval().getNanos() / 1_000_000);
+        long[] last = {System.nanoTime()};
         heartbeats.scheduleAtFixedRate(() -> {
+            long now = System.nanoTime();
+            worstHeartbeatGapMillis = Math.max(worstHeartbeatGapMillis, (now - last[0]) / 1_000_000);
+            last[0] = now;
+            heartbeatRounds++;
             for (Agent agent : agents) {
                 if (agent.welcome.isDone() && !agent.welcome.isCompletedExceptionally()) {
                     try {
@@ -223,6 +233,14 @@ final class ScaleAgents implements AutoCloseable {
                 }
             }
         }, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * How late this generator was: heartbeat rounds sent, and the longest time between the starts of two rounds (the
+     * interval when it kept up; the gateway drops an agent silent for three intervals).
+     */
+    String heartbeatReport() {
+        return heartbeatRounds + " heartbeat rounds, longest gap between rounds " + worstHeartbeatGapMillis + " ms";
     }
 
     /** Opens {@code count} TLS + HTTP/2 connections to the agent endpoint and leaves them idle (no call). */
