@@ -28,7 +28,10 @@ import java.util.function.IntFunction;
  * (2) each requester holds one lease and renews it with traffic counters as fast as it can.
  * Then the baseline on the same PostgreSQL ({@link UpsertBaseline}), and with {@code --registry-jdbc-url} the
  * registry's own SQL without the service ({@link LeaseSqlFloor}). For tuning, {@code --only=} names the parts to run:
- * {@code loop}, {@code bursts}, {@code paced}, {@code renew}, {@code baselines} (comma-separated; default all).
+ * {@code loop}, {@code bursts}, {@code paced}, {@code renew}, {@code baselines} (comma-separated; default all), and
+ * {@code renew-floor} (not in the default): right after {@code renew}, the registry's own renew statement on the same
+ * leases over JDBC ({@link RenewSqlFloor}, needs {@code --registry-jdbc-url}). {@code --label=} is appended to the
+ * RenewLease figure's name (e.g. "(2 replicas)" when {@code --registry} names two).
  */
 public final class AcquireLeaseBench {
 
@@ -68,7 +71,20 @@ public final class AcquireLeaseBench {
                 PacedAcquire.run(async, acquire, rate, warmup, duration, out).report(out);
             }
             if (only.contains("renew")) {
-                renew(stubs, async, acquire, requesters, warmup, duration).report(out);
+                List<Lease> held = hold(stubs, acquire, requesters);
+                String label = args.get("label", "");
+                renew(async, held, label.isEmpty() ? "RenewLease" : "RenewLease " + label, warmup, duration)
+                        .report(out);
+                if (only.contains("renew-floor")) {
+                    CpuProbe.services(""); // no service in the floor
+                    try {
+                        RenewSqlFloor.run(args.get("registry-jdbc-url"), held, args.integer("pool", 20), warmup,
+                                duration, out);
+                    } catch (java.sql.SQLException e) {
+                        // e.g. "too many clients" on a PostgreSQL shared with others: say so, keep the other figures
+                        System.out.println("  SQL floor of RenewLease not measured: " + e.getMessage());
+                    }
+                }
             }
         }
         if (only.contains("baselines")) {
@@ -103,15 +119,20 @@ public final class AcquireLeaseBench {
                 });
     }
 
-    /** Each requester holds one lease and renews it (with traffic counters) as fast as it can. */
-    private static Result renew(List<TunnelRegistryGrpc.TunnelRegistryBlockingStub> stubs,
-            List<TunnelRegistryGrpc.TunnelRegistryStub> async, IntFunction<AcquireLeaseRequest> acquire,
-            int requesters, Duration warmup, Duration duration) throws Exception {
+    /** One lease per requester, to renew. */
+    private static List<Lease> hold(List<TunnelRegistryGrpc.TunnelRegistryBlockingStub> stubs,
+            IntFunction<AcquireLeaseRequest> acquire, int requesters) {
         List<Lease> held = new ArrayList<>();
         for (int i = 0; i < requesters; i++) {
             held.add(stubs.get(i).acquireLease(acquire.apply(i)).getLease());
         }
-        return AsyncClosedLoop.run("RenewLease", requesters, warmup, duration, (caller, iteration, done) -> {
+        return held;
+    }
+
+    /** Each requester holds one lease and renews it (with traffic counters) as fast as it can. */
+    private static Result renew(List<TunnelRegistryGrpc.TunnelRegistryStub> async, List<Lease> held, String label,
+            Duration warmup, Duration duration) throws Exception {
+        return AsyncClosedLoop.run(label, held.size(), warmup, duration, (caller, iteration, done) -> {
             Lease lease = held.get(caller);
             long start = System.nanoTime();
             async.get(caller).renewLease(RenewLeaseRequest.newBuilder()
