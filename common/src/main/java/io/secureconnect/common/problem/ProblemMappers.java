@@ -1,8 +1,10 @@
 package io.secureconnect.common.problem;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -41,6 +43,21 @@ public class ProblemMappers {
                 List.of(new Problem.FieldError(field, "must be " + expected)));
     }
 
+    /**
+     * A value JSON cannot make into the field's type (an object for a string, null for a record): without this,
+     * Quarkus's own mapper answers in its own JSON shape, not a problem.
+     */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e) {
+        String field = path(e);
+        if (field.isEmpty()) {
+            return Problems.response(400, "MALFORMED_BODY", "the body is not valid JSON for this request", List.of());
+        }
+        String expected = e.getTargetType() == null ? "another type" : e.getTargetType().getSimpleName();
+        return Problems.response(400, "INVALID_FIELD", field + ": must be " + expected,
+                List.of(new Problem.FieldError(field, "must be " + expected)));
+    }
+
     @ServerExceptionMapper
     public Response unreadableJson(JsonProcessingException e) {
         String field = e instanceof JsonMappingException mapping ? path(mapping) : "";
@@ -55,6 +72,12 @@ public class ProblemMappers {
         int status = original == null ? 500 : original.getStatus();
         if (status >= 500) {
             return unexpected(e);
+        }
+        if (e.getCause() instanceof JsonProcessingException json) {
+            // Quarkus REST wraps a body that is not JSON at all in a plain 400.
+            JsonLocation at = json.getLocation();
+            String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            return Problems.response(400, "MALFORMED_BODY", "the body is not valid JSON" + where, List.of());
         }
         String detail = switch (status) {
             case 404 -> "no such resource";

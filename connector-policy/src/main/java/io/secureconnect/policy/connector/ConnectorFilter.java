@@ -1,5 +1,6 @@
 package io.secureconnect.policy.connector;
 
+import io.secureconnect.common.input.Text;
 import io.secureconnect.common.problem.ProblemException;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,7 @@ public record ConnectorFilter(Optional<ConnectorType> type, Optional<Boolean> se
             throw ProblemException.invalidField("tag", "at most " + MAX_TAG_FILTERS + " tag filters");
         }
         for (String tag : given) {
+            Text.line("tag", tag);
             int colon = tag.indexOf(':');
             String key = colon < 0 ? tag : tag.substring(0, colon);
             if (key.isBlank()) {

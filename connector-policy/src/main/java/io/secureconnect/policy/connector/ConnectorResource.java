@@ -1,5 +1,6 @@
 package io.secureconnect.policy.connector;
 
+import io.secureconnect.common.input.Identifiers;
 import io.secureconnect.common.auth.Caller;
 import io.secureconnect.common.auth.Coverage;
 import io.secureconnect.common.auth.CurrentCaller;
@@ -49,6 +50,8 @@ public class ConnectorResource {
     static final String DELETE = "core_connector_delete";
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 100;
+    /** The last page number accepted, so that page * limit fits an int; a larger one is a 400, not an overflow. */
+    static final int MAX_PAGE = Integer.MAX_VALUE / MAX_LIMIT;
 
     @Inject
     CurrentCaller caller;
@@ -86,14 +89,14 @@ public class ConnectorResource {
     @APIResponse(responseCode = "200", description = "One page",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ConnectorPage.class)))
     public ConnectorPage list(@BeanParam ScopeQuery query,
-            @QueryParam("page") @Parameter(description = "0-based page number", schema = @Schema(type = SchemaType.INTEGER, minimum = "0")) String page,
+            @QueryParam("page") @Parameter(description = "0-based page number, 0 to 21474836 (a larger one is a 400); a page past the last is empty", schema = @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "21474836")) String page,
             @QueryParam("limit") @Parameter(description = "Page size, 1 to 100 (default 50)", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "100")) String limit,
             @QueryParam("type") @Parameter(description = "Only connectors of this type") String type,
             @QueryParam("secureConnect") @Parameter(description = "Only connectors with Secure Connect on (true) or off (false)", schema = @Schema(type = SchemaType.BOOLEAN)) String secureConnect,
             @QueryParam("tag") @Parameter(description = "key or key:value; repeat to require several") List<String> tags) {
         Scope scope = query.scope();
         Coverage covered = authorizeList(scope, VIEW);
-        int pageNumber = number("page", page, 0, 0, Integer.MAX_VALUE);
+        int pageNumber = number("page", page, 0, 0, MAX_PAGE);
         int pageSize = number("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
         ConnectorFilter filter = ConnectorFilter.parse(type, secureConnect, tags);
         ConnectorQueries.Found found = queries.list(scope, filter, covered, pageNumber, pageSize);
@@ -203,7 +206,7 @@ public class ConnectorResource {
 
     private static void checkIdentifier(String identifier) {
         if (!ConnectorRules.validIdentifier(identifier)) {
-            throw ProblemException.invalidField("identifier", "must match " + ConnectorRules.IDENTIFIER_PATTERN);
+            throw ProblemException.invalidField("identifier", Identifiers.RULE);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.secureconnect.policy.connector;
 
+import io.secureconnect.common.input.Text;
+import io.secureconnect.common.input.Identifiers;
 import io.secureconnect.common.problem.Problem;
 import io.secureconnect.common.problem.ProblemException;
 import java.util.ArrayList;
@@ -7,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Checks a connector body and turns it into a {@link ConnectorDraft}. Every field at fault is named in one
@@ -15,9 +16,8 @@ import java.util.regex.Pattern;
  */
 public final class ConnectorRules {
 
-    public static final String IDENTIFIER_PATTERN = "^[a-zA-Z_][0-9a-zA-Z_]{0,127}$";
-    public static final Pattern IDENTIFIER = Pattern.compile(IDENTIFIER_PATTERN);
-    public static final Pattern ACCOUNT = Pattern.compile("^[a-zA-Z0-9_-]{1,128}$");
+    /** The one identifier rule of every service ({@link Identifiers}), for connectors, orgs, projects, accounts. */
+    public static final String IDENTIFIER_PATTERN = Identifiers.PATTERN;
     public static final int MIN_TUNNEL_PORT = 30000;
     public static final int MAX_TUNNEL_PORT = 30099;
     static final int MAX_NAME = 128;
@@ -39,6 +39,8 @@ public final class ConnectorRules {
         rules.name(input.name());
         if (input.description() != null && input.description().length() > MAX_DESCRIPTION) {
             rules.error("description", "must be at most " + MAX_DESCRIPTION + " characters");
+        } else {
+            rules.text("description", input.description(), true);
         }
         SortedMap<String, String> tags = rules.tags(input.tags());
         ConnectorType type = rules.type(input.type());
@@ -88,14 +90,14 @@ public final class ConnectorRules {
 
     /** Checks a scope identifier (org or project) from a query parameter or a gRPC reference. */
     public static boolean validIdentifier(String value) {
-        return value != null && IDENTIFIER.matcher(value).matches();
+        return Identifiers.isValid(value);
     }
 
     private void identifier(String field, String value) {
         if (value == null || value.isEmpty()) {
             error(field, "is required");
         } else if (!validIdentifier(value)) {
-            error(field, "must match " + IDENTIFIER_PATTERN + " (a letter or _, then up to 127 letters, digits or _)");
+            error(field, Identifiers.RULE);
         }
     }
 
@@ -104,6 +106,8 @@ public final class ConnectorRules {
             error("name", "is required");
         } else if (value.length() > MAX_NAME) {
             error("name", "must be at most " + MAX_NAME + " characters");
+        } else {
+            text("name", value, false);
         }
     }
 
@@ -121,6 +125,9 @@ public final class ConnectorRules {
                 error("tags." + printable(key), "a tag key must be 1 to " + MAX_TAG_TEXT + " characters without ':'");
             } else if (value != null && value.length() > MAX_TAG_TEXT) {
                 error("tags." + printable(key), "a tag value must be at most " + MAX_TAG_TEXT + " characters");
+            } else if (Text.problem(key, false) != null || Text.problem(value, false) != null) {
+                error("tags." + printable(key), "a tag " + (Text.problem(key, false) != null
+                        ? "key " + Text.problem(key, false) : "value " + Text.problem(value, false)));
             } else {
                 checked.put(key, value == null ? "" : value);
             }
@@ -192,6 +199,13 @@ public final class ConnectorRules {
         Integer port = setting.tunnelPort();
         if (port != null && (port < MIN_TUNNEL_PORT || port > MAX_TUNNEL_PORT)) {
             error(prefix + "tunnelPort", "must be from " + MIN_TUNNEL_PORT + " to " + MAX_TUNNEL_PORT);
+        }
+    }
+
+    private void text(String field, String value, boolean multiLine) {
+        String problem = Text.problem(value, multiLine);
+        if (problem != null) {
+            error(field, problem);
         }
     }
 

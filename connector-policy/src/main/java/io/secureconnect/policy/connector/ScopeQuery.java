@@ -1,5 +1,6 @@
 package io.secureconnect.policy.connector;
 
+import io.secureconnect.common.input.Identifiers;
 import io.secureconnect.common.problem.ProblemException;
 import jakarta.ws.rs.QueryParam;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -28,16 +29,16 @@ public class ScopeQuery {
         if (account == null || account.isEmpty()) {
             throw ProblemException.invalidField("accountIdentifier", "is required");
         }
-        if (!ConnectorRules.ACCOUNT.matcher(account).matches()) {
-            throw ProblemException.invalidField("accountIdentifier", "must be 1 to 128 letters, digits, '_' or '-'");
+        if (!Identifiers.isValid(account)) {
+            throw ProblemException.invalidField("accountIdentifier", Identifiers.RULE);
         }
         String orgId = org == null ? "" : org;
         String projectId = project == null ? "" : project;
         if (!orgId.isEmpty() && !ConnectorRules.validIdentifier(orgId)) {
-            throw ProblemException.invalidField("orgIdentifier", "must match " + ConnectorRules.IDENTIFIER_PATTERN);
+            throw ProblemException.invalidField("orgIdentifier", Identifiers.RULE);
         }
         if (!projectId.isEmpty() && !ConnectorRules.validIdentifier(projectId)) {
-            throw ProblemException.invalidField("projectIdentifier", "must match " + ConnectorRules.IDENTIFIER_PATTERN);
+            throw ProblemException.invalidField("projectIdentifier", Identifiers.RULE);
         }
         if (!projectId.isEmpty() && orgId.isEmpty()) {
             throw ProblemException.invalidField("orgIdentifier", "is required with projectIdentifier");

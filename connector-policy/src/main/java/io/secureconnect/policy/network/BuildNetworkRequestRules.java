@@ -1,5 +1,6 @@
 package io.secureconnect.policy.network;
 
+import io.secureconnect.common.input.Identifiers;
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import io.secureconnect.common.grpc.GrpcFailure;
@@ -25,8 +26,8 @@ final class BuildNetworkRequestRules {
 
     /** The connectors the build names, without repeats, in the order given. */
     static List<ConnectorKey> check(ResolveBuildNetworkRequest request, Instant now) {
-        if (!ConnectorRules.ACCOUNT.matcher(request.getAccountId()).matches()) {
-            throw invalid("account_id", "account_id must be 1 to 128 letters, digits, '_' or '-'");
+        if (!Identifiers.isValid(request.getAccountId())) {
+            throw invalid("account_id", "account_id " + Identifiers.RULE);
         }
         if (!BUILD_ID.matcher(request.getBuildId()).matches()) {
             throw invalid("build_id", "build_id must be 1 to 128 letters, digits or . _ : / -");

@@ -1,8 +1,8 @@
 package io.secureconnect.policy.oidc;
 
+import io.secureconnect.common.input.Identifiers;
 import io.secureconnect.common.problem.ProblemException;
 import io.secureconnect.policy.config.PolicyConfig;
-import io.secureconnect.policy.connector.ConnectorRules;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -30,8 +30,8 @@ public class Issuers {
         if (!enabled()) {
             throw ProblemException.notFound("the OIDC issuer is not enabled on this platform");
         }
-        if (accountId == null || !ConnectorRules.ACCOUNT.matcher(accountId).matches()) {
-            throw ProblemException.invalidField("accountId", "must be 1 to 128 letters, digits, '_' or '-'");
+        if (!Identifiers.isValid(accountId)) {
+            throw ProblemException.invalidField("accountId", Identifiers.RULE);
         }
         return issuer(accountId);
     }

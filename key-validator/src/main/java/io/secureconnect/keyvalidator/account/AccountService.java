@@ -61,9 +61,10 @@ public class AccountService {
 
     @Transactional
     public AccountView get(String identifier) {
-        Account account = Identifiers.isValid(identifier) ? Account.findById(identifier) : null;
+        Identifiers.requirePath("accountIdentifier", identifier);
+        Account account = Account.findById(identifier);
         if (account == null) {
-            throw ProblemException.notFound("no account '" + Identifiers.shown(identifier) + "'");
+            throw ProblemException.notFound("no account '" + identifier + "'");
         }
         return AccountView.of(account);
     }

@@ -105,10 +105,14 @@ public class ApiKeyService {
                 key.projectId, key.identifier);
     }
 
-    /** The key, or 404 (which says nothing about other accounts: those never reach this far). */
+    /**
+     * The key, or 404 (which says nothing about other accounts: those never reach this far); 400 naming
+     * keyIdentifier for one no key can have, which is never looked up.
+     */
     public static ApiKey require(Scope scope, String identifier) {
+        Identifiers.requirePath("keyIdentifier", identifier);
         return ApiKey.findInScope(scope, identifier).orElseThrow(() ->
-                ProblemException.notFound("no API key '" + Identifiers.shown(identifier) + "' in this scope"));
+                ProblemException.notFound("no API key '" + identifier + "' in this scope"));
     }
 
     private static long lifetime(long millis) {

@@ -1,6 +1,7 @@
 package io.secureconnect.keyvalidator.role;
 
 import io.quarkus.panache.common.Sort;
+import io.secureconnect.common.input.Text;
 import io.secureconnect.common.problem.ProblemException;
 import io.secureconnect.keyvalidator.paging.Page;
 import io.secureconnect.keyvalidator.revocation.RevocationLog;
@@ -88,8 +89,9 @@ public class RoleBindingService {
     }
 
     private static RoleBinding require(Scope scope, String identifier) {
+        Identifiers.requirePath("bindingIdentifier", identifier);
         return RoleBinding.findInScope(scope, identifier).orElseThrow(() ->
-                ProblemException.notFound("no role binding '" + Identifiers.shown(identifier) + "' in this scope"));
+                ProblemException.notFound("no role binding '" + identifier + "' in this scope"));
     }
 
     private List<Condition> conditions(boolean includeAll, List<Condition> given) {
@@ -119,6 +121,8 @@ public class RoleBindingService {
         if (value.isBlank() || value.length() > Fields.MAX_NAME) {
             throw ProblemException.invalidField(field + ".value", "must be 1 to " + Fields.MAX_NAME + " characters");
         }
+        Text.line(field + ".attribute", attribute);
+        Text.line(field + ".value", value);
         switch (attribute) {
             case ResourceMatch.RESOURCE_TYPE -> {
                 if (!catalog.resourceTypes().contains(value)) {

@@ -1,5 +1,6 @@
 package io.secureconnect.keyvalidator.scope;
 
+import io.secureconnect.common.input.Text;
 import io.secureconnect.common.problem.ProblemException;
 import java.util.Map;
 
@@ -30,7 +31,7 @@ public final class Fields {
         if (value.length() > MAX_NAME) {
             throw ProblemException.invalidField(field, "must be at most " + MAX_NAME + " characters");
         }
-        return value;
+        return Text.line(field, value);
     }
 
     public static String description(String field, String value) {
@@ -40,7 +41,7 @@ public final class Fields {
         if (value.length() > MAX_DESCRIPTION) {
             throw ProblemException.invalidField(field, "must be at most " + MAX_DESCRIPTION + " characters");
         }
-        return value;
+        return Text.multiLine(field, value);
     }
 
     public static Map<String, String> tags(String field, Map<String, String> tags) {
@@ -54,10 +55,12 @@ public final class Fields {
             if (key == null || key.isBlank() || key.length() > MAX_NAME) {
                 throw ProblemException.invalidField(field, "tag names must be 1 to " + MAX_NAME + " characters");
             }
+            Text.line(field, key);
             if (value == null || value.length() > MAX_NAME) {
                 throw ProblemException.invalidField(field + "." + key, "must be a text of at most " + MAX_NAME
                         + " characters");
             }
+            Text.line(field + "." + key, value);
         });
         return Map.copyOf(tags);
     }

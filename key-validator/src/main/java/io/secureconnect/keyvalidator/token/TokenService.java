@@ -179,8 +179,9 @@ public class TokenService {
     }
 
     private static Token requireCurrent(ApiKey key, String tokenIdentifier) {
+        Identifiers.requirePath("tokenIdentifier", tokenIdentifier);
         return Token.current(key.id, tokenIdentifier).orElseThrow(() -> ProblemException.notFound(
-                "no token '" + Identifiers.shown(tokenIdentifier) + "' on API key '" + key.identifier + "'"));
+                "no token '" + tokenIdentifier + "' on API key '" + key.identifier + "'"));
     }
 
     private static void checkValidTo(String field, Instant validFrom, Instant validTo, Instant now) {

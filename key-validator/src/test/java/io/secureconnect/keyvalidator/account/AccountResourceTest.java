@@ -166,7 +166,8 @@ class AccountResourceTest {
         as(operator).body(account(onlyKeys)).post("/api/v1/accounts").then().statusCode(409)
                 .body("code", equalTo("DUPLICATE_IDENTIFIER"));
         as(operator).get("/api/v1/accounts/" + Fixtures.unique("acct")).then().statusCode(404);
-        as(operator).get("/api/v1/accounts/no;such").then().statusCode(404);
+        as(operator).get("/api/v1/accounts/no;such").then().statusCode(400)
+                .body("errors[0].field", equalTo("accountIdentifier"));
         as(operator).queryParam("limit", 0).get("/api/v1/accounts").then().statusCode(400)
                 .body("errors[0].field", equalTo("limit"));
 

@@ -101,8 +101,9 @@ class ApiKeyResourceGroupTest {
     }
 
     @Test
-    void answersAnInvalidKeyIdentifierAsBeforeWithoutAskingTheGroups() {
-        as(narrow).get("/api/v1/apikeys/not-an-identifier").then().statusCode(404)
-                .body("detail", containsString("<invalid identifier>"));
+    void answersAnInvalidKeyIdentifierWith400WithoutAskingTheGroups() {
+        as(narrow).get("/api/v1/apikeys/not-an-identifier").then().statusCode(400)
+                .body("errors[0].field", equalTo("keyIdentifier"))
+                .body("detail", containsString("keyIdentifier: must match"));
     }
 }

@@ -1,6 +1,7 @@
 package io.secureconnect.registry.frp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.secureconnect.common.input.Text;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +45,7 @@ final class FrpFields {
         if (node.textValue().length() > 4096) {
             throw new FrpReject(path + name + " is longer than 4096 characters");
         }
-        return Optional.of(node.textValue());
+        return Optional.of(clean(path + name, node.textValue()));
     }
 
     static Optional<Long> optionalLong(JsonNode parent, String path, String name) {
@@ -95,9 +96,19 @@ final class FrpFields {
                 throw new FrpReject(path + name + "." + entry.getKey() + " must be a string, not "
                         + kind(entry.getValue()));
             }
-            values.put(entry.getKey(), entry.getValue().textValue());
+            values.put(clean(path + name + " key", entry.getKey()),
+                    clean(path + name + "." + entry.getKey(), entry.getValue().textValue()));
         });
         return values;
+    }
+
+    /** No frp field holds a control character or a lone surrogate: such text never reaches a query or a log. */
+    private static String clean(String field, String value) {
+        String problem = Text.problem(value, false);
+        if (problem != null) {
+            throw new FrpReject(field.replaceAll("[^\\x20-\\x7e]", "?") + " " + problem);
+        }
+        return value;
     }
 
     static String kind(JsonNode node) {

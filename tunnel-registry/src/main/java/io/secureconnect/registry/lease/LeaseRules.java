@@ -1,5 +1,6 @@
 package io.secureconnect.registry.lease;
 
+import io.secureconnect.common.input.Identifiers;
 import io.secureconnect.registry.pool.PortPool;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -10,10 +11,14 @@ import java.util.regex.Pattern;
 @Singleton
 public class LeaseRules {
 
-    public static final Pattern ACCOUNT = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
     public static final Pattern GATEWAY = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
     private static final Pattern KEY_ID = Pattern.compile("^[A-Za-z0-9._-]{1,128}$");
     private static final int MAX_TEXT = 255;
+    /**
+     * The registry's account columns hold 64 characters (V1, V5's account_ident domain): a longer account, valid
+     * under the one identifier rule, is refused here rather than failing in the database.
+     */
+    public static final int MAX_ACCOUNT = 64;
 
     private final PortPool pool;
 
@@ -26,9 +31,12 @@ public class LeaseRules {
         if (accountId == null || accountId.isEmpty()) {
             throw LeaseFailure.invalid("INVALID_ACCOUNT", "account_id", "is required");
         }
-        if (!ACCOUNT.matcher(accountId).matches()) {
-            throw LeaseFailure.invalid("INVALID_ACCOUNT", "account_id",
-                    "must be 1-64 letters, digits, '_' or '-'");
+        if (!Identifiers.isValid(accountId)) {
+            // The one identifier rule of every service (an account is created by key-validator under it).
+            throw LeaseFailure.invalid("INVALID_ACCOUNT", "account_id", Identifiers.RULE);
+        }
+        if (accountId.length() > MAX_ACCOUNT) {
+            throw LeaseFailure.invalid("INVALID_ACCOUNT", "account_id", "must be at most " + MAX_ACCOUNT + " characters");
         }
     }
 

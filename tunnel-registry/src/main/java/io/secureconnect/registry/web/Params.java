@@ -1,5 +1,6 @@
 package io.secureconnect.registry.web;
 
+import io.secureconnect.common.input.Identifiers;
 import io.secureconnect.common.problem.Problem;
 import io.secureconnect.common.problem.ProblemException;
 import io.secureconnect.registry.lease.LeaseRules;
@@ -17,11 +18,10 @@ public class Params {
     PortPool pool;
 
     public String account(String accountIdentifier) {
-        if (accountIdentifier == null || accountIdentifier.isEmpty()) {
-            throw ProblemException.invalidField("accountIdentifier", "is required");
-        }
-        if (!LeaseRules.ACCOUNT.matcher(accountIdentifier).matches()) {
-            throw ProblemException.invalidField("accountIdentifier", "must be 1-64 letters, digits, '_' or '-'");
+        Identifiers.require("accountIdentifier", accountIdentifier);
+        if (accountIdentifier.length() > LeaseRules.MAX_ACCOUNT) {
+            throw ProblemException.invalidField("accountIdentifier", "must be at most " + LeaseRules.MAX_ACCOUNT
+                    + " characters");
         }
         return accountIdentifier;
     }

@@ -1,4 +1,4 @@
-package io.secureconnect.policy.http;
+package io.secureconnect.common.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,8 +14,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Answers a body announced larger than {@code quarkus.http.limits.max-body-size} with a 413 in
- * application/problem+json, before Quarkus's own check (route order -2) would answer it with an empty body.
- * Bodies sent without a Content-Length are still cut off by Quarkus while they are read.
+ * application/problem+json, before Quarkus's own check (route order -2) would answer it with an empty body, and
+ * before any authentication or parsing: an anonymous caller cannot make a service read megabytes. Bodies sent
+ * without a Content-Length are still cut off by Quarkus while they are read. Every service with an HTTP listener
+ * gets it from common; each sets its own limit.
  */
 @ApplicationScoped
 public class BodyLimit {
