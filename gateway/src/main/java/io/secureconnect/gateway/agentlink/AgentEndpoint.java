@@ -50,6 +50,16 @@ public class AgentEndpoint {
         return server.getPort();
     }
 
+    /**
+     * Stops listening and refuses new streams; the agents connected now keep their streams (to hear Goodbye). Their
+     * reconnection then finds another gateway, not this one on its way out.
+     */
+    public synchronized void closeToNewAgents() {
+        if (server != null) {
+            server.shutdown();
+        }
+    }
+
     public synchronized void stop() {
         if (server == null) {
             return;

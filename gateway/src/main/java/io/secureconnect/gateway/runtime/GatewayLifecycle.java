@@ -63,7 +63,9 @@ public class GatewayLifecycle {
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        // Goodbye (retryable) to every agent and release every lease first, then stop the agent endpoint.
+        // No new agent first (told to leave, an agent must not come straight back here), then Goodbye (retryable)
+        // to every agent and release every lease, then stop the agent endpoint.
+        agents.closeToNewAgents();
         tunnels.shutdown();
         agents.stop();
         revocations.stop();
