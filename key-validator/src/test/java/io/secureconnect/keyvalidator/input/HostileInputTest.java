@@ -125,13 +125,11 @@ class HostileInputTest {
     void refusesAnUnauthenticatedNineMegabyteAclBodyBeforeReadingIt() {
         String huge = "{\"permissions\":[" + "{\"permission\":\"core_pipeline_view\"},".repeat(250_000) + "{}]}";
         assertTrue(huge.length() > 9_000_000);
-        long started = System.nanoTime();
+        long before = keys();
         given().contentType(ContentType.JSON).body(huge).post("/gateway/authz/api/acl").then().statusCode(413)
                 .contentType("application/problem+json")
                 .body("code", equalTo("BODY_TOO_LARGE"));
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        // Generous: on a loaded shared machine the test client alone takes seconds to build and send 9 MB.
-        assertTrue(millis < 20_000, "answered in " + millis + " ms");
+        assertEquals(before, keys());
     }
 
     private long keys() {

@@ -62,18 +62,14 @@ class HostileInputTest {
         assertEquals(before, sessions());
     }
 
-    @ParameterizedTest(name = "an unauthenticated 9 MB body to {0}: 413 at once, nothing parsed or written")
+    @ParameterizedTest(name = "an unauthenticated 9 MB body to {0}: 413, nothing parsed, asked or written")
     @ValueSource(strings = {FRP, "/frp/wrong-secret-0123456789abcdef0123456789/handler", "/ng/api/tunnel"})
     void refusesANineMegabyteBodyBeforeReadingIt(String path) {
         long before = sessions();
         int calls = TestKeyValidator.CALLS.get();
-        long started = System.nanoTime();
         given().contentType("application/json").body(NINE_MB).post(path + "?accountIdentifier=acct_x")
                 .then().statusCode(413).contentType("application/problem+json")
                 .body("code", equalTo("BODY_TOO_LARGE"));
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        // Generous: on a loaded shared machine the test client alone takes seconds to build and send 9 MB.
-        assertTrue(millis < 20_000, "answered in " + millis + " ms");
         assertEquals(before, sessions());
         assertEquals(calls, TestKeyValidator.CALLS.get(), "key-validator was not asked");
     }
