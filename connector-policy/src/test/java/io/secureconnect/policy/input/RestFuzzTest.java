@@ -62,20 +62,7 @@ class RestFuzzTest {
     }
 
     private static Extras extras(HostileInput input, String account, String admin) {
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("accountIdentifier", input.chance(0.8) ? account : input.text());
-        if (input.chance(0.2)) {
-            query.put("orgIdentifier", input.chance(0.5) ? "id_org" : input.text());
-        }
-        if (input.chance(0.1)) {
-            query.put("projectIdentifier", input.text());
-        }
-        if (input.chance(0.3)) {
-            query.put("page", input.pageValue());
-        }
-        if (input.chance(0.3)) {
-            query.put("limit", input.pageValue());
-        }
+        Map<String, String> query = input.scopeQuery(account);
         if (input.chance(0.2)) {
             query.put(input.pick(List.of("type", "secureConnect", "tag")), input.text());
         }

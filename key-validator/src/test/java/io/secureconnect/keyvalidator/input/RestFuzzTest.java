@@ -16,7 +16,6 @@ import io.secureconnect.testing.fuzz.RestFuzzer.Extras;
 import io.secureconnect.testing.fuzz.RowCounts;
 import jakarta.inject.Inject;
 import java.net.URL;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -93,20 +92,7 @@ class RestFuzzTest {
     }
 
     private static Extras extras(HostileInput input, String account, String admin) {
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("accountIdentifier", input.chance(0.8) ? account : input.text());
-        if (input.chance(0.2)) {
-            query.put("orgIdentifier", input.chance(0.5) ? "id_org" : input.text());
-        }
-        if (input.chance(0.1)) {
-            query.put("projectIdentifier", input.text());
-        }
-        if (input.chance(0.3)) {
-            query.put("page", input.pageValue());
-        }
-        if (input.chance(0.3)) {
-            query.put("limit", input.pageValue());
-        }
+        Map<String, String> query = input.scopeQuery(account);
         return new Extras(query, Map.of("x-api-key", admin));
     }
 }

@@ -152,4 +152,26 @@ public final class HostileInput {
         }
         return text.toString();
     }
+
+    /**
+     * The query of an account-scoped REST call: {@code account} most of the time (else hostile text), sometimes an
+     * org, a project, a page and a limit, each valid or hostile.
+     */
+    public Map<String, String> scopeQuery(String account) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("accountIdentifier", chance(0.8) ? account : text());
+        if (chance(0.2)) {
+            query.put("orgIdentifier", chance(0.5) ? "id_org" : text());
+        }
+        if (chance(0.1)) {
+            query.put("projectIdentifier", text());
+        }
+        if (chance(0.3)) {
+            query.put("page", pageValue());
+        }
+        if (chance(0.3)) {
+            query.put("limit", pageValue());
+        }
+        return query;
+    }
 }

@@ -36,6 +36,8 @@ public final class RestFuzzer {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{[^}]+}");
     private static final int MAX_REPORTED = 15;
     private static final int MAX_BODY = 64 * 1024;
+    /** Vert.x's default quarkus.http.limits.max-initial-line-length: longer request lines are refused (414). */
+    private static final int MAX_INITIAL_LINE = 4096;
 
     private final String base;
     private final RowCounts counts;
@@ -78,9 +80,12 @@ public final class RestFuzzer {
             }
             requests++;
             if (answer == null) {
-                // A body over the limit is answered 413 and the connection closed while the client may still be
-                // writing it; any other request must be answered.
-                if (body == null || body.length <= MAX_BODY) {
+                // A body over the limit is answered 413, a request line over Vert.x's limit 414, and the
+                // connection closed while the client may still be writing; any other request must be answered.
+                // (the request line is the url less scheme and host, plus the method and the version)
+                boolean overALimit = (body != null && body.length > MAX_BODY)
+                        || url.length() > MAX_INITIAL_LINE - 64;
+                if (!overALimit) {
                     failure(run, i, endpoint.method(), url + " body " + shorten(body), "no answer (connection failed)");
                 }
                 statuses.merge(0, 1, Integer::sum);
