@@ -168,19 +168,40 @@ class HighAvailabilityIT {
             assertEquals("CONNECTED", moved.get("status").asText(), "port " + port + ": " + moved);
             assertTrue(moved.get("epoch").asLong() > before.get(port).get("epoch").asLong(),
                     "port " + port + " moved with a new epoch: " + moved);
-            assertEquals("200", status(resolve(port)), "port " + port + " through gateway-b");
+            awaitBuildThroughTheSurvivor(port);
         }
         for (int port : onB) {
             assertEquals(before.get(port).get("epoch").asLong(), after.get(port).get("epoch").asLong(),
                     "gateway-b's own tunnel of port " + port + " was not disturbed: " + after.get(port));
-            assertEquals("200", status(resolve(port)), "port " + port + " through gateway-b");
+            awaitBuildThroughTheSurvivor(port);
         }
-        processA = cloud.startGateway(gatewayA);
+    }
+
+    /**
+     * A build of {@code port} gets through gateway-b, at once or after retries within the bound; the answers
+     * before are printed (a CI run once saw one build of a moved tunnel fail right after the move: HTTP 000).
+     */
+    private void awaitBuildThroughTheSurvivor(int port) {
+        List<String> before = new ArrayList<>();
+        long deadline = System.nanoTime() + FAILOVER_BOUND.toNanos();
+        String answer = buildThroughTheSurvivor(port);
+        while (!answer.equals("200") && System.nanoTime() < deadline) {
+            before.add(answer);
+            sleep(200);
+            answer = buildThroughTheSurvivor(port);
+        }
+        assertEquals("200", answer, "port " + port + " through gateway-b, after " + before);
+        if (!before.isEmpty()) {
+            System.out.printf("gateway failover: port %d needed %d retries: %s%n", port, before.size(), before);
+        }
     }
 
     @Test
     @Order(2)
     void restartingEveryServiceReplicaOneAtATimeFailsNoBuild() throws Exception {
+        if (!processA.isAlive()) {
+            processA = cloud.startGateway(gatewayA); // killed by the failover test
+        }
         List<Integer> ports = new ArrayList<>(tunnels().keySet());
         try (BuildLoop builds = new BuildLoop(calls, ports, this::status)) {
             builds.awaitSuccesses(5, FAILOVER_BOUND);

@@ -3,6 +3,7 @@ package io.secureconnect.gateway.tunnel;
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.gateway.config.GatewaySettings;
 import io.secureconnect.gateway.keys.KeyCheck;
@@ -20,8 +21,11 @@ import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -34,6 +38,7 @@ import org.jboss.logging.Logger;
 public class TunnelManager {
 
     private static final Logger LOG = Logger.getLogger(TunnelManager.class);
+    private static final int RENEWAL_THREADS = 16;
     public static final int FIRST_PORT = 30000;
     public static final int LAST_PORT = 30099;
 
@@ -44,6 +49,8 @@ public class TunnelManager {
     private final Dialer dialer;
     private final GatewayScheduler scheduler;
     private volatile boolean stopped;
+    private final ExecutorService renewals = Executors.newFixedThreadPool(RENEWAL_THREADS,
+            new DefaultThreadFactory("lease-renewal", true));
 
     public TunnelManager(RegistryClient registry, GatewayRegistration registration, GatewaySettings settings,
             Dialer dialer, GatewayScheduler scheduler, GatewayMetrics metrics) {
@@ -255,12 +262,21 @@ public class TunnelManager {
         }
     }
 
+    /**
+     * One round: every leased tunnel renewed, {@value #RENEWAL_THREADS} at a time (one after another, 1,000 tunnels
+     * took longer than a lease lives on a loaded machine: bench/gateway-scale.sh); returns when all have answered.
+     */
     void renewAll() {
+        List<CompletableFuture<Void>> round = new ArrayList<>();
         for (Tunnel tunnel : tunnels.values()) {
-            if (tunnel.leased() && !tunnel.closed()) {
-                renew(tunnel);
+            if (tunnel.leased() && !tunnel.closed() && !stopped) {
+                round.add(CompletableFuture.runAsync(() -> renew(tunnel), renewals).exceptionally(e -> {
+                    LOG.warnf("lease renewal of %s failed unexpectedly: %s", tunnel, e.toString());
+                    return null;
+                }));
             }
         }
+        CompletableFuture.allOf(round.toArray(CompletableFuture[]::new)).join();
     }
 
     private void renew(Tunnel tunnel) {
@@ -299,6 +315,7 @@ public class TunnelManager {
     /** Gateway shutdown: every agent gets a retryable Goodbye and every lease is released. */
     public void shutdown() {
         stopped = true;
+        renewals.shutdown();
         for (Tunnel tunnel : List.copyOf(tunnels.values())) {
             close(tunnel, GoodbyeReason.GOODBYE_REASON_GATEWAY_SHUTDOWN, true, Status.Code.UNAVAILABLE,
                     "GATEWAY_SHUTDOWN", "the gateway is shutting down", true);
