@@ -59,19 +59,24 @@ public final class ResubscribingStream<T> {
 
             @Override
             public void onError(Throwable failure) {
-                retry("failed: " + Status.fromThrowable(failure).getCode());
+                Status.Code code = Status.fromThrowable(failure).getCode();
+                retry("failed: " + code, code == Status.Code.UNAVAILABLE);
             }
 
             @Override
             public void onCompleted() {
-                retry("ended");
+                retry("ended", false);
             }
         });
     }
 
-    private void retry(String why) {
+    /**
+     * {@code routine}: UNAVAILABLE, as when the service's replica asks its connections to move on (every
+     * secureconnect.grpc.max-connection-age) or stops for a rolling restart; said at INFO, anything else at WARN.
+     */
+    private void retry(String why, boolean routine) {
         if (connected) {
-            LOG.warnf("%s stream %s; resubscribing", name, why);
+            LOG.logf(routine ? Logger.Level.INFO : Logger.Level.WARN, "%s stream %s; resubscribing", name, why);
         }
         connected = false;
         if (!stopped) {
