@@ -3,8 +3,6 @@ package io.secureconnect.agent.link;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import io.secureconnect.agent.config.AgentSettings;
 import io.secureconnect.agent.data.OpenConnections;
@@ -16,6 +14,7 @@ import io.secureconnect.proto.tunnel.v1.Draining;
 import io.secureconnect.proto.tunnel.v1.GatewayMessage;
 import io.secureconnect.proto.tunnel.v1.Goodbye;
 import io.secureconnect.proto.tunnel.v1.GoodbyeReason;
+import io.secureconnect.proto.tunnel.v1.HandOver;
 import io.secureconnect.proto.tunnel.v1.Heartbeat;
 import io.secureconnect.proto.tunnel.v1.Hello;
 import io.secureconnect.proto.tunnel.v1.TunnelServiceGrpc;
@@ -61,6 +60,8 @@ public final class TunnelLink {
 
     private volatile State state = State.NEW;
     private volatile Session current;
+    /** During a hand-over: the stream opened to another gateway while {@link #current} still serves. */
+    private volatile Session successor;
     private volatile boolean draining;
 
     /**
@@ -100,61 +101,36 @@ public final class TunnelLink {
         return draining;
     }
 
-    /** One stream (one Connect call) and what the gateway told us on it. */
-    private final class Session implements ClientResponseObserver<AgentMessage, GatewayMessage> {
-        final ManagedChannel channel;
-        ClientCallStreamObserver<AgentMessage> requests;
-        volatile Welcome welcome;
-        volatile Dialer.Tunnel tunnel;
-        long connectedAt;
-        volatile long lastHeard = System.nanoTime();
-        long sequence;
-        Goodbye goodbye;
-        volatile boolean over;
-        java.util.concurrent.ScheduledFuture<?> timer;
+    /** A DialRequest of a welcomed stream starts at once, on gRPC's thread: no hop before the dial. */
+    void dialNow(Session session, DialRequest request) {
+        session.lastHeard = System.nanoTime();
+        dial(session, request);
+    }
 
-        Session(ManagedChannel channel) {
-            this.channel = channel;
-        }
-
-        @Override
-        public void beforeStart(ClientCallStreamObserver<AgentMessage> stream) {
-            this.requests = stream;
-        }
-
-        @Override
-        public void onNext(GatewayMessage message) {
-            if (message.getKindCase() == GatewayMessage.KindCase.DIAL_REQUEST && tunnel != null && !over) {
-                lastHeard = System.nanoTime();
-                dial(this, message.getDialRequest());
+    /** Everything else the gateway says goes to the link's thread, in order. */
+    void received(Session session, GatewayMessage message) {
+        onLinkThread(() -> {
+            if (session.over) {
                 return;
             }
-            onLinkThread(() -> handle(message));
-        }
-
-        private void handle(GatewayMessage message) {
-            if (over) {
-                return;
-            }
-            lastHeard = System.nanoTime();
+            session.lastHeard = System.nanoTime();
             switch (message.getKindCase()) {
-                case WELCOME -> welcomed(this, message.getWelcome());
+                case WELCOME -> welcomed(session, message.getWelcome());
                 case HEARTBEAT_ACK -> { } // lastHeard is all it tells
-                case DIAL_REQUEST -> dial(this, message.getDialRequest());
-                case GOODBYE -> saidGoodbye(this, message.getGoodbye());
+                case DIAL_REQUEST -> dial(session, message.getDialRequest());
+                case GOODBYE -> saidGoodbye(session, message.getGoodbye());
+                case HAND_OVER -> handOver(session, message.getHandOver());
                 default -> LOG.debugf("ignoring a gateway message of unknown kind %s", message.getKindCase());
             }
-        }
+        });
+    }
 
-        @Override
-        public void onError(Throwable error) {
-            onLinkThread(() -> ended(this, Reasons.of(error, redactor), Status.fromThrowable(error).getCode()));
-        }
+    void failed(Session session, Throwable error) {
+        onLinkThread(() -> ended(session, Reasons.of(error, redactor), Status.fromThrowable(error).getCode()));
+    }
 
-        @Override
-        public void onCompleted() {
-            onLinkThread(() -> ended(this, "the gateway closed the stream", Status.Code.OK));
-        }
+    void completed(Session session) {
+        onLinkThread(() -> ended(session, "the gateway closed the stream", Status.Code.OK));
     }
 
     /**
@@ -174,10 +150,14 @@ public final class TunnelLink {
             return;
         }
         state = State.CONNECTING;
+        current = open();
+    }
+
+    /** A new stream through REMOTE_SERVER: Hello, and a deadline for the Welcome. */
+    private Session open() {
         LOG.infof("connecting to %s%s", settings.remoteServer(),
                 settings.httpsProxy().map(proxy -> " via proxy " + proxy).orElse(""));
-        Session session = new Session(channels.get());
-        current = session;
+        Session session = new Session(this, channels.get());
         Metadata headers = new Metadata();
         headers.put(API_KEY, settings.apiKey());
         TunnelServiceGrpc.newStub(session.channel)
@@ -193,9 +173,27 @@ public final class TunnelLink {
                 lost(session, "no Welcome from the gateway within " + WELCOME_TIMEOUT.toSeconds() + " s");
             }
         }, WELCOME_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return session;
+    }
+
+    /**
+     * The gateway of {@code session} is going away (make before break): open a stream through REMOTE_SERVER, which
+     * lands on another gateway, while this one goes on serving dials until its gateway ends it.
+     */
+    private void handOver(Session session, HandOver handOver) {
+        if (session != current || session.welcome == null || successor != null || draining
+                || state == State.STOPPED || state == State.GAVE_UP) {
+            return;
+        }
+        LOG.infof("gateway %s hands over: %s", session.welcome.getGatewayId(), handOver.getMessage());
+        successor = open();
     }
 
     private void welcomed(Session session, Welcome welcome) {
+        if (session == successor) {
+            successor = null;
+            current = session; // the previous stream serves on until its gateway ends it
+        }
         session.timer.cancel(false);
         session.welcome = welcome;
         session.connectedAt = System.nanoTime();
@@ -220,7 +218,7 @@ public final class TunnelLink {
             lost(session, "no answer from the gateway for " + silentMillis + " ms");
             return;
         }
-        send(session, AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
+        session.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
                 .setSequence(++session.sequence)
                 .setOpenConnections(connections.count())).build());
     }
@@ -244,7 +242,7 @@ public final class TunnelLink {
                     LOG.warnf("connection %s: dial failed unexpectedly: %s", request.getConnectionId(), error);
                     return;
                 }
-                failure.ifPresent(result -> send(session, AgentMessage.newBuilder().setDialResult(result).build()));
+                failure.ifPresent(result -> session.send(AgentMessage.newBuilder().setDialResult(result).build()));
             });
         });
     }
@@ -269,11 +267,15 @@ public final class TunnelLink {
         if (session.over) {
             return;
         }
-        close(session);
+        session.end(false);
         if (state == State.STOPPED || state == State.GAVE_UP) {
             return;
         }
         String reason = session.goodbye == null ? why : Reasons.of(session.goodbye, redactor) + " (" + why + ")";
+        if (session != current || successor != null) {
+            handedOverStreamEnded(session, reason);
+            return;
+        }
         if (session.goodbye == null && FINAL.contains(code)) {
             giveUp(session, reason);
             return;
@@ -293,12 +295,30 @@ public final class TunnelLink {
         executor.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * A stream ended during or after a hand-over: the previous gateway's (the successor, if not welcomed yet, is the
+     * stream now), or a successor that failed (the previous stream serves on; its end reconnects as usual).
+     */
+    private void handedOverStreamEnded(Session session, String reason) {
+        if (session == successor) {
+            successor = null;
+            LOG.warnf("the stream to a new gateway failed: %s; the current one serves on", reason);
+        } else if (session == current) {
+            current = successor;
+            successor = null;
+            state = State.CONNECTING;
+            LOG.infof("the previous gateway's stream ended: %s; waiting for the new gateway's Welcome", reason);
+        } else {
+            LOG.infof("the previous gateway's stream ended: %s", reason);
+        }
+    }
+
     private static boolean isGatewayShutdown(Goodbye goodbye) {
         return goodbye != null && goodbye.getReason() == GoodbyeReason.GOODBYE_REASON_GATEWAY_SHUTDOWN;
     }
 
     private void giveUp(Session session, String why) {
-        close(session);
+        session.end(false);
         if (state == State.GAVE_UP || state == State.STOPPED) {
             return;
         }
@@ -306,27 +326,6 @@ public final class TunnelLink {
         LOG.errorf("giving up: %s", why);
         connections.closeAll();
         onGiveUp.accept(why);
-    }
-
-    private void close(Session session) {
-        if (session.over) {
-            return;
-        }
-        session.over = true;
-        if (session.timer != null) {
-            session.timer.cancel(false);
-        }
-        if (session.tunnel != null) {
-            session.tunnel.close();
-        }
-        session.requests.cancel("agent closed the stream", null);
-        session.channel.shutdownNow();
-    }
-
-    private void send(Session session, AgentMessage message) {
-        if (!session.over) {
-            session.requests.onNext(message);
-        }
     }
 
     /**
@@ -337,11 +336,12 @@ public final class TunnelLink {
         CompletableFuture<Boolean> told = new CompletableFuture<>();
         executor.execute(() -> {
             draining = true;
+            dropSuccessor();
             Session session = current;
             boolean live = session != null && !session.over && session.welcome != null;
             if (live) {
                 state = State.DRAINING;
-                send(session, AgentMessage.newBuilder().setDraining(Draining.newBuilder()
+                session.send(AgentMessage.newBuilder().setDraining(Draining.newBuilder()
                         .setDeadline(com.google.protobuf.Duration.newBuilder()
                                 .setSeconds(timeout.getSeconds()).setNanos(timeout.getNano()))).build());
             }
@@ -364,6 +364,14 @@ public final class TunnelLink {
         stop();
     }
 
+    /** No move to another gateway after all (draining or stopping). */
+    private void dropSuccessor() {
+        if (successor != null) {
+            successor.end(false);
+            successor = null;
+        }
+    }
+
     /** Ends the stream (the agent leaves politely) and stops reconnecting. */
     public void stop() {
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -371,17 +379,9 @@ public final class TunnelLink {
             if (state != State.GAVE_UP) {
                 state = State.STOPPED;
             }
-            Session session = current;
-            if (session != null && !session.over) {
-                session.requests.onCompleted();
-                session.over = true;
-                if (session.timer != null) {
-                    session.timer.cancel(false);
-                }
-                if (session.tunnel != null) {
-                    session.tunnel.close();
-                }
-                session.channel.shutdown();
+            dropSuccessor();
+            if (current != null) {
+                current.end(true);
             }
             done.complete(null);
         });

@@ -210,6 +210,13 @@ public final class FakeGateway implements AutoCloseable {
             return next(AgentMessage.KindCase.DIAL_RESULT, timeout).getDialResult();
         }
 
+        /** HandOver: this gateway is going away; the agent opens a stream elsewhere and keeps this one meanwhile. */
+        public void handOver(Duration deadline) {
+            send(GatewayMessage.newBuilder().setHandOver(io.secureconnect.proto.tunnel.v1.HandOver.newBuilder()
+                    .setMessage("shutting down").setDeadline(com.google.protobuf.Duration.newBuilder()
+                            .setSeconds(deadline.getSeconds()).setNanos(deadline.getNano()))).build());
+        }
+
         /** Goodbye, then the stream ends with the status (as the real gateway does). */
         public synchronized void goodbye(GoodbyeReason reason, String message, boolean retryable, Status status) {
             out.onNext(GatewayMessage.newBuilder().setGoodbye(Goodbye.newBuilder()

@@ -17,6 +17,7 @@ import io.secureconnect.proto.tunnel.v1.DialRequest;
 import io.secureconnect.proto.tunnel.v1.GatewayMessage;
 import io.secureconnect.proto.tunnel.v1.Goodbye;
 import io.secureconnect.proto.tunnel.v1.GoodbyeReason;
+import io.secureconnect.proto.tunnel.v1.HandOver;
 import io.secureconnect.proto.tunnel.v1.HeartbeatAck;
 import io.secureconnect.proto.tunnel.v1.Hello;
 import io.secureconnect.proto.tunnel.v1.Welcome;
@@ -227,6 +228,14 @@ final class AgentSession implements StreamObserver<AgentMessage>, AgentLink {
     @Override
     public boolean sendDial(DialRequest request) {
         return send(GatewayMessage.newBuilder().setDialRequest(request).build());
+    }
+
+    @Override
+    public void handOver(java.time.Duration deadline) {
+        send(GatewayMessage.newBuilder().setHandOver(HandOver.newBuilder()
+                .setDeadline(Duration.newBuilder().setSeconds(deadline.getSeconds()).setNanos(deadline.getNano()))
+                .setMessage("the gateway is shutting down: open a stream to another gateway; this one serves until"
+                        + " then")).build());
     }
 
     @Override

@@ -22,6 +22,7 @@ public interface GatewayConfig {
     String DEFAULT_DIAL_TIMEOUT = "10s";
     String DEFAULT_IDLE_TIMEOUT = "5m";
     String DEFAULT_HEARTBEAT_INTERVAL = "5s";
+    String DEFAULT_HAND_OVER_TIMEOUT = "10s";
     String DEFAULT_DATA_POOL_SIZE = "8";
     String DEFAULT_DATA_POOL_IDLE_TIMEOUT = "2m";
     String DEFAULT_PROXY_HEAD_TIMEOUT = "10s";
@@ -82,6 +83,14 @@ public interface GatewayConfig {
     /** Told to agents in Welcome; an agent silent for three intervals is gone. */
     @WithDefault(DEFAULT_HEARTBEAT_INTERVAL)
     Duration heartbeatInterval();
+
+    /**
+     * On SIGTERM, how long the gateway goes on serving while its agents move their tunnels to other gateways (make
+     * before break: HandOver, then Goodbye); 0 says Goodbye at once. Keep it under two thirds of tunnel-registry's
+     * lease-ttl (leases are not renewed meanwhile) and, with the pre-stop delay, under the pod's grace period.
+     */
+    @WithDefault(DEFAULT_HAND_OVER_TIMEOUT)
+    Duration handOverTimeout();
 
     /**
      * Data connections each agent stream may park here ahead of demand, so a new proxied connection needs no TCP or

@@ -31,6 +31,7 @@ public class GatewaySettings {
         positive(GatewayConfig.PREFIX + "dial-timeout", config.dialTimeout());
         positive(GatewayConfig.PREFIX + "idle-timeout", config.idleTimeout());
         positive(GatewayConfig.PREFIX + "heartbeat-interval", config.heartbeatInterval());
+        notNegative(GatewayConfig.PREFIX + "hand-over-timeout", config.handOverTimeout());
         positive(GatewayConfig.PREFIX + "data-pool-idle-timeout", config.dataPoolIdleTimeout());
         positive(GatewayConfig.PREFIX + "proxy.head-timeout", config.proxy().headTimeout());
         limit(GatewayConfig.PREFIX + "proxy.max-unauthenticated-per-source",
@@ -138,6 +139,10 @@ public class GatewaySettings {
         return config.dataReuse();
     }
 
+    public Duration handOverTimeout() {
+        return config.handOverTimeout();
+    }
+
     public Duration heartbeatInterval() {
         return config.heartbeatInterval();
     }
@@ -161,6 +166,12 @@ public class GatewaySettings {
     static void port(String setting, int value) {
         if (value < 0 || value > 65535) {
             throw new SettingException(setting, String.valueOf(value), "must be an integer from 0 to 65535");
+        }
+    }
+
+    static void notNegative(String setting, Duration value) {
+        if (value.isNegative()) {
+            throw new SettingException(setting, value.toString(), "must be 0 or a positive duration, e.g. 10s");
         }
     }
 

@@ -49,6 +49,9 @@ public final class GatewayStartupChecks {
             duration(settings, "dial-timeout", GatewayConfig.DEFAULT_DIAL_TIMEOUT);
             duration(settings, "idle-timeout", GatewayConfig.DEFAULT_IDLE_TIMEOUT);
             duration(settings, "heartbeat-interval", GatewayConfig.DEFAULT_HEARTBEAT_INTERVAL);
+            GatewaySettings.notNegative(P + "hand-over-timeout",
+                    parse(settings, "hand-over-timeout", GatewayConfig.DEFAULT_HAND_OVER_TIMEOUT,
+                            "must be 0 or a positive duration, e.g. 10s"));
             poolSize(settings);
             settings.apply(P + "agent-data-host").map(String::strip).filter(host -> !host.isEmpty())
                     .filter(host -> !GatewaySettings.hostOnly(host)).ifPresent(host -> {
@@ -126,6 +129,12 @@ public final class GatewayStartupChecks {
     }
 
     private static void duration(Function<String, Optional<String>> settings, String name, String fallback) {
+        GatewaySettings.positive(P + name,
+                parse(settings, name, fallback, "must be a positive duration, e.g. 10s or 5m"));
+    }
+
+    private static Duration parse(Function<String, Optional<String>> settings, String name, String fallback,
+            String allowed) {
         String value = settings.apply(P + name).orElse(fallback).trim();
         Duration parsed;
         try {
@@ -134,9 +143,9 @@ public final class GatewayStartupChecks {
             parsed = null;
         }
         if (parsed == null) {
-            throw new SettingException(P + name, value, "must be a positive duration, e.g. 10s or 5m");
+            throw new SettingException(P + name, value, allowed);
         }
-        GatewaySettings.positive(P + name, parsed);
+        return parsed;
     }
 
     private static Path file(Function<String, Optional<String>> settings, String name, String what) {

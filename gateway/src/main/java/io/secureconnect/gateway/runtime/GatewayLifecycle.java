@@ -18,7 +18,8 @@ import java.util.List;
 
 /**
  * The wiring, in one place: start the data endpoint and the proxy, register with tunnel-registry, follow revocations
- * and lease events, then open the agent endpoint; on shutdown, say Goodbye to every agent and release every lease.
+ * and lease events, then open the agent endpoint; on shutdown, hand the tunnels over to other gateways, say Goodbye to
+ * every agent left and release every lease still held.
  */
 @Singleton
 public class GatewayLifecycle {
@@ -63,10 +64,11 @@ public class GatewayLifecycle {
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        // No new agent first (told to leave, an agent must not come straight back here), then Goodbye (retryable)
-        // to every agent and release every lease, then stop the agent endpoint.
+        // No new agent first (told to leave, an agent must not come straight back here), then the hand-over (agents
+        // move their tunnels elsewhere while this gateway serves on), Goodbye (retryable) to every agent left and
+        // release of every lease still ours, then stop the agent endpoint.
         agents.closeToNewAgents();
-        tunnels.shutdown();
+        tunnels.shutdown(settings.handOverTimeout());
         agents.stop();
         revocations.stop();
         leaseEvents.stop();

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.secureconnect.proto.tunnel.v1.DialRequest;
 import io.secureconnect.proto.tunnel.v1.GoodbyeReason;
+import java.time.Duration;
 
 /** What a tunnel needs from one connected agent (its control stream). */
 public interface AgentLink {
@@ -23,6 +24,12 @@ public interface AgentLink {
     default Channel takeParked(EventLoop preferred) {
         return null;
     }
+
+    /**
+     * This gateway is going away: the agent opens a stream to another gateway and keeps this one serving dials
+     * until Goodbye ends it (at the latest after {@code deadline}).
+     */
+    void handOver(Duration deadline);
 
     /** Sends Goodbye and ends the stream with the given status and reason trailer. */
     void goodbye(GoodbyeReason reason, boolean retryable, Status.Code code, String grpcReason, String message);

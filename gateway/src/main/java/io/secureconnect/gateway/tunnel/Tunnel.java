@@ -27,6 +27,7 @@ public final class Tunnel {
     private volatile long epoch;
     private volatile Instant leaseValidUntil = Instant.MAX;
     private volatile boolean closed;
+    private volatile boolean moved;
 
     Tunnel(TunnelKey key, String apiKeyId) {
         this.key = key;
@@ -73,6 +74,15 @@ public final class Tunnel {
 
     void markClosed() {
         closed = true;
+    }
+
+    /** During a hand-over: another gateway now holds the lease; this one serves only what is sent here still. */
+    void markMoved() {
+        moved = true;
+    }
+
+    boolean moved() {
+        return moved;
     }
 
     List<AgentLink> agents() {

@@ -49,6 +49,7 @@ public class TunnelManager {
     private final Dialer dialer;
     private final GatewayScheduler scheduler;
     private volatile boolean stopped;
+    private volatile boolean handingOver;
     private final ExecutorService renewals = Executors.newFixedThreadPool(RENEWAL_THREADS,
             new DefaultThreadFactory("lease-renewal", true));
 
@@ -237,6 +238,12 @@ public class TunnelManager {
             }
             case LEASE_EVENT_TYPE_ACQUIRED -> {
                 if (epoch > tunnel.epoch() && !settings.gatewayId().equals(event.getLease().getGatewayId())) {
+                    if (handingOver) {
+                        tunnel.markMoved();
+                        LOG.infof("tunnel moved %s to gateway %s epoch=%d: serving what is still sent here",
+                                tunnel, event.getLease().getGatewayId(), epoch);
+                        return;
+                    }
                     close(tunnel, GoodbyeReason.GOODBYE_REASON_LEASE_LOST, true, Status.Code.FAILED_PRECONDITION,
                             "LEASE_LOST", "another gateway acquired the lease", false);
                 }
@@ -312,13 +319,21 @@ public class TunnelManager {
         }
     }
 
-    /** Gateway shutdown: every agent gets a retryable Goodbye and every lease is released. */
-    public void shutdown() {
+    /**
+     * Gateway shutdown, make before break: no new agent, no more renewals; the agents move their tunnels to other
+     * gateways while this one serves on ({@link TunnelHandOver}, up to {@code timeout}; zero skips it); then every
+     * agent left gets a retryable Goodbye and every lease still this gateway's is released.
+     */
+    public void shutdown(java.time.Duration timeout) {
         stopped = true;
         renewals.shutdown();
+        if (!timeout.isZero() && !tunnels.isEmpty()) {
+            handingOver = true;
+            new TunnelHandOver(tunnels.values()).run(timeout);
+        }
         for (Tunnel tunnel : List.copyOf(tunnels.values())) {
             close(tunnel, GoodbyeReason.GOODBYE_REASON_GATEWAY_SHUTDOWN, true, Status.Code.UNAVAILABLE,
-                    "GATEWAY_SHUTDOWN", "the gateway is shutting down", true);
+                    "GATEWAY_SHUTDOWN", "the gateway is shutting down", !tunnel.moved());
         }
     }
 

@@ -128,6 +128,15 @@ class GatewayConfigTest {
     }
 
     @Test
+    void namesABadHandOverTimeoutAndTakesZeroForNone() {
+        assertEquals(List.of("secureconnect.gateway.hand-over-timeout=PT-1S: must be 0 or a positive duration, e.g. "
+                + "10s"), problemsWith("hand-over-timeout", "-1s"));
+        assertEquals(List.of("secureconnect.gateway.hand-over-timeout=whenever: must be 0 or a positive duration, "
+                + "e.g. 10s"), problemsWith("hand-over-timeout", "whenever"));
+        assertEquals(List.of(), problemsWith("hand-over-timeout", "0s"));
+    }
+
+    @Test
     void namesABadDataPoolSetting() {
         assertEquals(List.of("secureconnect.gateway.data-pool-size=-1: must be an integer from 0 (parking off) to 256"),
                 problemsWith("data-pool-size", "-1"));

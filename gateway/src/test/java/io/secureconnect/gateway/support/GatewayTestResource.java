@@ -75,6 +75,8 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
                     Map.entry("secureconnect.gateway.credential-verify-key", verifyKey.toString()),
                     Map.entry("secureconnect.gateway.dial-timeout", DIAL_TIMEOUT),
                     Map.entry("secureconnect.gateway.heartbeat-interval", "1s"),
+                    // Test agents do not move on HandOver: the gateway says Goodbye after this at shutdown.
+                    Map.entry("secureconnect.gateway.hand-over-timeout", "1s"),
                     Map.entry("secureconnect.gateway.data-pool-size", String.valueOf(DATA_POOL_SIZE)),
                     Map.entry("secureconnect.gateway.data-pool-idle-timeout", DATA_POOL_IDLE_TIMEOUT));
         } catch (IOException e) {
