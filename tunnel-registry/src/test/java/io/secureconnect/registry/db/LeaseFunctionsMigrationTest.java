@@ -23,23 +23,25 @@ import java.util.Map;
 import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.CoreErrorCode;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.core.api.output.ValidateResult;
 import org.junit.jupiter.api.Test;
 
 /**
  * The lease functions live in {@code R__lease_functions.sql}: a fresh database gets them from there, and a database
- * migrated by commit 6fc62f9 (whose V2-V5 defined them; those files, byte for byte, are in
- * {@code src/test/resources/db/released-6fc62f9}) is taken over by the registry's own Flyway configuration
- * ({@link LeaseFunctionsMoved}) with its data intact, ending with the same functions as a fresh one. Each case works
- * on a database of its own next to the registry's (which Quarkus migrated fresh at start).
+ * migrated by commit 6fc62f9 (whose V2-V5 defined them) is taken over by the registry's own Flyway configuration
+ * ({@link LeaseFunctionsMoved}) with its data intact, ending with the same functions as a fresh one. Such a database
+ * is built from today's migrations and then given 6fc62f9's schema history (see {@code asMigratedBy6fc62f9}), so no
+ * copy of the old SQL is kept. Each case works on a database of its own next to the registry's (which Quarkus
+ * migrated fresh at start), dropped afterwards.
  */
 @QuarkusTest
 @QuarkusTestResource(value = FreshDatabaseResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = TestKeyValidator.class, restrictToAnnotatedClass = false)
 class LeaseFunctionsMigrationTest {
 
-    private static final String RELEASED = "classpath:db/released-6fc62f9";
     private static final String FUNCTIONS = "SELECT p.proname || '(' || pg_get_function_identity_arguments(p.oid)"
             + " || ')', pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
             + " WHERE n.nspname = current_schema()";
@@ -75,19 +77,22 @@ class LeaseFunctionsMigrationTest {
     void aDatabaseOfCommit6fc62f9StartsWithTheLiveFunctionsAndItsDataIntact() throws SQLException {
         String database = LocalPostgres.createUniqueDatabase("released");
         try {
-            Flyway.configure().dataSource(url(database), LocalPostgres.user(), LocalPostgres.password())
-                    .locations(RELEASED).load().migrate();
+            registryFlyway(database).migrate();
             Map<String, String> leases;
             Map<String, String> counts;
             try (Connection c = connect(database)) {
-                Map<String, String> history = rows(c, "SELECT version, checksum::text FROM flyway_schema_history");
-                for (LeaseFunctionsMoved.Edit edit : LeaseFunctionsMoved.EDITS) {
-                    assertEquals(String.valueOf(edit.released()), history.get(edit.version()), "V" + edit.version());
-                }
                 seed(c);
                 leases = rows(c, LEASES);
                 counts = counts(c);
+                asMigratedBy6fc62f9(c);
+                // and without its functions, so that only R__ can give them back
+                for (String function : rows(c, FUNCTIONS).keySet()) {
+                    update(c, "DROP FUNCTION " + function);
+                }
+                assertEquals(Map.of(), rows(c, FUNCTIONS));
             }
+            assertEquals(List.of("2", "3", "4", "5"), checksumMismatches(database),
+                    "without LeaseFunctionsMoved, Flyway refuses the database as 6fc62f9 left it");
 
             MigrateResult result = registryFlyway(database).migrate();
 
@@ -157,6 +162,48 @@ class LeaseFunctionsMigrationTest {
     private Flyway registryFlyway(String database) {
         return Flyway.configure(Thread.currentThread().getContextClassLoader()).configuration(flyway.getConfiguration())
                 .dataSource(url(database), LocalPostgres.user(), LocalPostgres.password()).load();
+    }
+
+    /**
+     * Gives a database migrated with today's files the schema history 6fc62f9 left: V2-V5 with the checksums of their
+     * files as 6fc62f9 shipped them ({@link LeaseFunctionsMoved#EDITS}), and no row for R__, which did not exist.
+     */
+    private static void asMigratedBy6fc62f9(Connection c) throws SQLException {
+        // Nothing else tells the two apart: the schema of 6fc62f9's V1-V6, of today's V1-V6 + R__, and of 6fc62f9's
+        // V1-V6 + R__ is the same to the byte (pg_dump -s, compared when the functions moved, in 6abb818). To repeat
+        // it from the repository root against the local PostgreSQL (drop the cmp_* databases afterwards):
+        //   M=tunnel-registry/src/main/resources/db/migration; P="psql -h 127.0.0.1 -U postgres -q -v ON_ERROR_STOP=1"
+        //   for d in old new oldr; do $P -c "CREATE DATABASE cmp_$d"; done
+        //   for v in V1__tunnels_leases_gateways V2__acquire_lease_function V3__lease_claim_and_batches \
+        //       V4__set_based_free_port_claims V5__fewer_statements_per_lease_change V6__frp_sessions_per_frps_instance
+        //   do
+        //     git show 6fc62f9:$M/$v.sql | $P -1 -d cmp_old -f -
+        //     git show 6fc62f9:$M/$v.sql | $P -1 -d cmp_oldr -f -
+        //     $P -1 -d cmp_new -f $M/$v.sql
+        //   done
+        //   $P -1 -d cmp_new -f $M/R__lease_functions.sql; $P -1 -d cmp_oldr -f $M/R__lease_functions.sql
+        //   for d in old new oldr
+        //   do pg_dump -h 127.0.0.1 -U postgres -s --restrict-key=cmp cmp_$d >/tmp/cmp_$d.sql; done
+        //   cmp /tmp/cmp_old.sql /tmp/cmp_new.sql && cmp /tmp/cmp_new.sql /tmp/cmp_oldr.sql && echo identical
+        // The released checksums in EDITS are Flyway's for the files git show 6fc62f9:$M/V2__... to V5__... prints
+        // (this test checked each while it migrated byte-exact copies of those files, up to 46b91af).
+        for (LeaseFunctionsMoved.Edit edit : LeaseFunctionsMoved.EDITS) {
+            update(c, "UPDATE flyway_schema_history SET checksum = " + edit.released() + " WHERE version = '"
+                    + edit.version() + "'");
+        }
+        update(c, "DELETE FROM flyway_schema_history WHERE version IS NULL AND description = 'lease functions'");
+        assertEquals(List.of("1", "2", "3", "4", "5", "6"), column(c, "SELECT coalesce(version, description)"
+                + " FROM flyway_schema_history WHERE success ORDER BY installed_rank"));
+    }
+
+    /** The versions Flyway, with the registry's migrations but without LeaseFunctionsMoved, finds edited. */
+    private List<String> checksumMismatches(String database) {
+        ValidateResult result = Flyway.configure(Thread.currentThread().getContextClassLoader())
+                .locations(flyway.getConfiguration().getLocations())
+                .dataSource(url(database), LocalPostgres.user(), LocalPostgres.password()).load().validateWithResult();
+        return result.invalidMigrations.stream()
+                .filter(m -> m.errorDetails.errorCode == CoreErrorCode.CHECKSUM_MISMATCH)
+                .map(m -> m.version).sorted().toList();
     }
 
     /**
