@@ -7,19 +7,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Runs a batch of releases and acquisitions as one {@code lease_batch} statement (migration V3): one round trip,
- * one transaction, one WAL flush for all of them. Each request gets its own answer; the statement either commits
- * every answer or, when it fails, none.
+ * Runs a batch of releases and acquisitions as one {@code lease_batch} statement ({@code R__lease_functions.sql}):
+ * one round trip, one transaction, one WAL flush for all of them. Each request gets its own answer; the statement
+ * either commits every answer or, when it fails, none.
  */
 final class LeaseBatchStore {
-
-    /** A port-0 acquisition whose free ports were all being changed by other transactions: repeat it alone. */
-    static final Object BUSY = new Object();
-    /** A release that matched no live lease: {@link LeaseLoss} tells whether it is stale or repeated. */
-    static final Object NOT_LIVE = new Object();
 
     private static final String SQL = "SELECT b.req, (b.answer).* FROM lease_batch(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
             + " ?, ?, ?, ?) b";
@@ -35,11 +31,10 @@ final class LeaseBatchStore {
     }
 
     /**
-     * The answer of each request, in the order of {@code batch}: a {@link Grant}, {@link Boolean#TRUE} for a
-     * release that ended its lease, a {@link LeaseFailure} (a refusal), or {@link #BUSY} / {@link #NOT_LIVE}.
-     * Throws when the statement failed, and then nothing was written.
+     * The answer of each request, in the order of {@code batch}. Throws when the statement failed, and then nothing
+     * was written.
      */
-    Object[] run(Connection c, List<LeaseRequest> batch) throws SQLException {
+    List<BatchAnswer> run(Connection c, List<LeaseRequest> batch) throws SQLException {
         List<Integer> releases = new ArrayList<>();
         List<Integer> acquires = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -74,7 +69,7 @@ final class LeaseBatchStore {
             hosts[k] = a.agentHost();
             versions[k] = a.agentVersion();
         }
-        Object[] answers = new Object[batch.size()];
+        BatchAnswer[] answers = new BatchAnswer[batch.size()];
         try (PreparedStatement s = c.prepareStatement(SQL)) {
             int i = 0;
             s.setArray(++i, c.createArrayOf("varchar", rAccounts));
@@ -96,11 +91,11 @@ final class LeaseBatchStore {
                 while (rs.next()) {
                     int req = rs.getInt("req");
                     if (req <= releases.size()) {
-                        answers[releases.get(req - 1)] = "RELEASED".equals(rs.getString("outcome")) ? Boolean.TRUE
-                                : NOT_LIVE;
+                        int index = releases.get(req - 1);
+                        answers[index] = release(rs, (LeaseRequest.Release) batch.get(index));
                     } else {
                         int index = acquires.get(req - releases.size() - 1);
-                        answers[index] = acquisition(rs, ((LeaseRequest.Acquire) batch.get(index)).command());
+                        answers[index] = acquisition(rs, (LeaseRequest.Acquire) batch.get(index));
                     }
                 }
             }
@@ -111,17 +106,22 @@ final class LeaseBatchStore {
                         + answers.length);
             }
         }
-        return answers;
+        return Arrays.asList(answers);
     }
 
-    private Object acquisition(ResultSet rs, AcquireCommand command) throws SQLException {
+    private static BatchAnswer release(ResultSet rs, LeaseRequest.Release request) throws SQLException {
+        return "RELEASED".equals(rs.getString("outcome")) ? new BatchAnswer.Released(request)
+                : new BatchAnswer.NotLive(request);
+    }
+
+    private BatchAnswer acquisition(ResultSet rs, LeaseRequest.Acquire request) throws SQLException {
         if ("BUSY".equals(rs.getString("outcome"))) {
-            return BUSY;
+            return new BatchAnswer.Busy(request);
         }
         try {
-            return store.answer(rs, command, first, last);
+            return new BatchAnswer.Granted(request, store.answer(rs, request.command(), first, last));
         } catch (LeaseFailure refused) {
-            return refused;
+            return new BatchAnswer.Refused(request, refused);
         }
     }
 }

@@ -123,11 +123,10 @@ public final class LeaseBatcher implements AutoCloseable {
     /** Runs one batch to the end: every request of it is answered when this returns. */
     void run(List<LeaseRequest> batch) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            Object[] answers;
             try (Connection c = dataSource.getConnection()) {
-                answers = inOneTransaction(c, batch);
+                List<BatchAnswer> answers = inOneTransaction(c, batch);
                 metrics.batch(batch.size());
-                finish(c, batch, answers);
+                finish(c, answers);
                 return;
             } catch (SQLException e) {
                 switch (DatabaseFailures.kind(e)) {
@@ -159,10 +158,10 @@ public final class LeaseBatcher implements AutoCloseable {
     }
 
     /** The batch's statement and its commit; on any failure, rolled back and thrown (nothing answered yet). */
-    private Object[] inOneTransaction(Connection c, List<LeaseRequest> batch) throws SQLException {
+    private List<BatchAnswer> inOneTransaction(Connection c, List<LeaseRequest> batch) throws SQLException {
         c.setAutoCommit(false);
         try {
-            Object[] answers = batches.run(c, batch);
+            List<BatchAnswer> answers = batches.run(c, batch);
             c.commit();
             return answers;
         } catch (SQLException | RuntimeException e) {
@@ -178,50 +177,54 @@ public final class LeaseBatcher implements AutoCloseable {
     }
 
     /** Answers every request of a committed batch; BUSY and NOT_LIVE get their follow-up, each on its own. */
-    private void finish(Connection c, List<LeaseRequest> batch, Object[] answers) {
-        for (int i = 0; i < batch.size(); i++) {
-            LeaseRequest request = batch.get(i);
-            Object answer = answers[i];
+    private void finish(Connection c, List<BatchAnswer> answers) {
+        for (BatchAnswer answer : answers) {
             try {
-                if (answer == LeaseBatchStore.BUSY) {
-                    answer = store.acquire(c, ((LeaseRequest.Acquire) request).command(), first, last);
-                } else if (answer == LeaseBatchStore.NOT_LIVE) {
-                    ReleaseCommand r = ((LeaseRequest.Release) request).command();
+                if (answer instanceof BatchAnswer.Granted granted) {
+                    granted(granted.request(), granted.grant());
+                } else if (answer instanceof BatchAnswer.Refused refused) {
+                    refused.request().fail(refused.failure());
+                } else if (answer instanceof BatchAnswer.Busy busy) {
+                    granted(busy.request(), store.acquire(c, busy.request().command(), first, last));
+                } else if (answer instanceof BatchAnswer.Released released) {
+                    released(released.request(), true);
+                } else if (answer instanceof BatchAnswer.NotLive notLive) {
+                    ReleaseCommand r = notLive.request().command();
                     LeaseFailure stale = LeaseLoss.why(c, r.accountId(), r.port(), r.epoch(), r.gatewayId(), false);
-                    answer = stale != null ? stale : Boolean.FALSE;
+                    if (stale != null) {
+                        notLive.request().fail(stale);
+                    } else {
+                        released(notLive.request(), false);
+                    }
+                } else {
+                    throw new IllegalStateException("no follow-up for " + answer);
                 }
             } catch (LeaseFailure refused) {
-                answer = refused;
+                answer.request().fail(refused);
             } catch (SQLException e) {
-                answer = DatabaseFailures.kind(e) == DatabaseFailures.Kind.SPLIT
-                        ? failure("finishing a lease change", e) : DatabaseFailures.unavailable(e);
+                answer.request().fail(DatabaseFailures.kind(e) == DatabaseFailures.Kind.SPLIT
+                        ? failure("finishing a lease change", e) : DatabaseFailures.unavailable(e));
             }
-            answer(request, answer);
         }
     }
 
-    private void answer(LeaseRequest request, Object answer) {
-        if (answer instanceof Throwable failure) {
-            request.fail(failure);
-        } else if (request instanceof LeaseRequest.Acquire acquire) {
-            Grant grant = (Grant) answer;
-            metrics.granted(grant.resumed());
-            if (LOG.isDebugEnabled()) {
-                LOG.debugf("lease granted: account=%s port=%d epoch=%d tunnel=%s gateway=%s resumed=%s",
-                        grant.lease().accountId(), grant.lease().port(), grant.lease().epoch(),
-                        grant.lease().tunnelId(), grant.lease().gatewayId(), grant.resumed());
-            }
-            acquire.answer().complete(grant);
-        } else {
-            LeaseRequest.Release release = (LeaseRequest.Release) request;
-            boolean released = (Boolean) answer;
-            if (released) {
-                metrics.released();
-                LOG.debugf("lease released: account=%s port=%d epoch=%d gateway=%s", release.command().accountId(),
-                        release.command().port(), release.command().epoch(), release.command().gatewayId());
-            }
-            release.answer().complete(released);
+    private void granted(LeaseRequest.Acquire request, Grant grant) {
+        metrics.granted(grant.resumed());
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf("lease granted: account=%s port=%d epoch=%d tunnel=%s gateway=%s resumed=%s",
+                    grant.lease().accountId(), grant.lease().port(), grant.lease().epoch(),
+                    grant.lease().tunnelId(), grant.lease().gatewayId(), grant.resumed());
         }
+        request.answer().complete(grant);
+    }
+
+    private void released(LeaseRequest.Release request, boolean released) {
+        if (released) {
+            metrics.released();
+            LOG.debugf("lease released: account=%s port=%d epoch=%d gateway=%s", request.command().accountId(),
+                    request.command().port(), request.command().epoch(), request.command().gatewayId());
+        }
+        request.answer().complete(released);
     }
 
     private static LeaseFailure stopping() {

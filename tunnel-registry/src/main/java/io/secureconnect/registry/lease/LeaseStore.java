@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Takes one (account, port) through {@code lease_acquire} (migrations V2, V3), which locks the lease row (or
- * inserts it; the primary key lets exactly one concurrent insert win), decides with the database clock whether the
- * port is free, and writes the lease, its tunnel and its events in one transaction and one round trip; and
- * translates its answer, or a batch's ({@link LeaseBatchStore}): a grant, or why not.
+ * Takes one (account, port) through {@code lease_acquire} ({@code R__lease_functions.sql}), which locks the lease
+ * row (or inserts it; the primary key lets exactly one concurrent insert win), decides with the database clock
+ * whether the port is free, and writes the lease, its tunnel and its events in one transaction and one round trip;
+ * and translates its answer, or a batch's ({@link LeaseBatchStore}): a grant, or why not.
  */
 final class LeaseStore {
 
@@ -39,8 +39,8 @@ final class LeaseStore {
     }
 
     /**
-     * The whole acquisition in one round trip ({@code lease_acquire}, migrations V2 and V3): the gateway check, resumption,
-     * the lowest free port for port 0, and the lease, tunnel and events, in the statement's own transaction.
+     * The whole acquisition in one round trip ({@code lease_acquire}): the gateway check, resumption, the lowest free
+     * port for port 0, and the lease, tunnel and events, in the statement's own transaction.
      */
     Grant acquire(Connection c, AcquireCommand command, int first, int last) throws SQLException {
         String sql = "SELECT * FROM lease_acquire(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -68,7 +68,8 @@ final class LeaseStore {
     /**
      * The grant in the current row of a {@code lease_acquisition} (columns by name), or the refusal it names, thrown
      * as a {@link LeaseFailure}. BUSY (a batch's port-0 request whose free ports were all being claimed) is not an
-     * answer for the caller: the batch repeats such a request alone ({@link #acquire}).
+     * answer for the caller: {@link LeaseBatchStore} makes it a {@link BatchAnswer.Busy}, which the batch repeats
+     * alone ({@link #acquire}).
      */
     Grant answer(ResultSet rs, AcquireCommand command, int first, int last) throws SQLException {
         String outcome = rs.getString("outcome");

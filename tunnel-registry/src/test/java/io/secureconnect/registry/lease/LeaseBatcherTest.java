@@ -148,8 +148,8 @@ class LeaseBatcherTest {
     }
 
     /**
-     * The batch looks each gateway up once (V5): every acquisition through an unknown or expired gateway is refused,
-     * whatever its place in the batch, and the others of the same batch are granted.
+     * The batch looks each gateway up once (lease_batch): every acquisition through an unknown or expired gateway is
+     * refused, whatever its place in the batch, and the others of the same batch are granted.
      */
     @Test
     void eachAcquisitionThroughAnUnknownOrExpiredGatewayIsRefusedAndTheOthersOfItsBatchGranted() throws Exception {
@@ -182,9 +182,9 @@ class LeaseBatcherTest {
     }
 
     /**
-     * The target ports of a batch are found in one statement (V5): an agent reconnecting with its key gets its own
-     * port back (resumed), live or within the grace period; another agent of the same key, another key, and an
-     * agent without an id get the lowest free ports.
+     * The target ports of a batch are found in one statement (lease_batch): an agent reconnecting with its key gets
+     * its own port back (resumed), live or within the grace period; another agent of the same key, another key, and
+     * an agent without an id get the lowest free ports.
      */
     @Test
     void aBatchGivesEachReconnectingAgentItsPortBackAndTheOthersTheLowestFreeOnes() throws Exception {
@@ -220,7 +220,8 @@ class LeaseBatcherTest {
 
     /**
      * Port 30000's lease is still LIVE an hour after it expired (the sweeper has not come by): the batch's set-based
-     * claim (V4) leaves it out, and the request falls back to the one-by-one claim, which ends the old epoch.
+     * claim (lease_claim_free_set) leaves it out, and the request falls back to the one-by-one claim, which ends the
+     * old epoch.
      * (Should the sweeper end it first, the set-based claim takes it; the outcome checked is the same.)
      */
     @Test
