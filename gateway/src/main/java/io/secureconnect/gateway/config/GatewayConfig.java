@@ -86,8 +86,8 @@ public interface GatewayConfig {
 
     /**
      * On SIGTERM, how long the gateway goes on serving while its agents move their tunnels to other gateways (make
-     * before break: HandOver, then Goodbye); 0 says Goodbye at once. Keep it under two thirds of tunnel-registry's
-     * lease-ttl (leases are not renewed meanwhile) and, with the pre-stop delay, under the pod's grace period.
+     * before break: HandOver, then Goodbye); 0 says Goodbye at once. With the pre-stop delay, keep it under the pod's
+     * grace period.
      */
     @WithDefault(DEFAULT_HAND_OVER_TIMEOUT)
     Duration handOverTimeout();

@@ -4,6 +4,7 @@ import io.quarkus.runtime.configuration.DurationConverter;
 import io.secureconnect.common.credential.Ed25519Keys;
 import io.secureconnect.common.startup.ServiceStartup;
 import io.secureconnect.common.startup.StartupChecks;
+import io.secureconnect.gateway.tls.CertificateNames;
 import io.secureconnect.gateway.tls.TlsMaterial;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,6 +76,7 @@ public final class GatewayStartupChecks {
                 throw new SettingException(P + "tls.certificate", certificate.toString(),
                         "must be a PEM certificate chain matching " + P + "tls.key (" + e.getMessage() + ")");
             }
+            agentDataHostIsCovered(settings, certificate);
             try {
                 Ed25519Keys.readPublic(verifyKey);
             } catch (Exception e) {
@@ -94,6 +96,18 @@ public final class GatewayStartupChecks {
             problems.add(e.getMessage());
         }
         return problems;
+    }
+
+    /** Agents verify the data endpoint's certificate against agent-data-host: it must name it. */
+    private static void agentDataHostIsCovered(Function<String, Optional<String>> settings, Path certificate) {
+        Optional<String> host = settings.apply(P + "agent-data-host").map(String::strip).filter(h -> !h.isEmpty());
+        if (host.isPresent()) {
+            CertificateNames names = CertificateNames.of(certificate);
+            if (!names.covers(host.get())) {
+                throw new SettingException(P + "agent-data-host", host.get(), "must be a name of the certificate "
+                        + P + "tls.certificate, which names " + names + " (agents verify it against this host)");
+            }
+        }
     }
 
     private static String port(Function<String, Optional<String>> settings, String name, String fallback) {

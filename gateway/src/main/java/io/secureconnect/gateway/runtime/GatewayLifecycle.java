@@ -9,12 +9,14 @@ import io.secureconnect.gateway.keys.RevocationWatcher;
 import io.secureconnect.gateway.proxy.ProxyEndpoint;
 import io.secureconnect.gateway.registry.GatewayRegistration;
 import io.secureconnect.gateway.registry.LeaseEventWatcher;
+import io.secureconnect.gateway.tls.CertificateNames;
 import io.secureconnect.gateway.tls.TlsMaterial;
 import io.secureconnect.gateway.tunnel.TunnelManager;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * The wiring, in one place: start the data endpoint and the proxy, register with tunnel-registry, follow revocations
@@ -23,6 +25,8 @@ import java.util.List;
  */
 @Singleton
 public class GatewayLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(GatewayLifecycle.class);
 
     private final GatewaySettings settings;
     private final DataEndpoint data;
@@ -53,6 +57,11 @@ public class GatewayLifecycle {
 
     void onStart(@Observes StartupEvent event) throws IOException, InterruptedException {
         TlsMaterial tls = TlsMaterial.load(settings.certificate(), settings.privateKey());
+        CertificateNames names = CertificateNames.of(settings.certificate());
+        if (!names.covers(settings.publicHost())) {
+            LOG.warnf("secureconnect.gateway.public-host=%s is not a name of the certificate (it names %s): builds"
+                    + " that verify the proxy's TLS (HARNESS_HTTPS_PROXY) will refuse it", settings.publicHost(), names);
+        }
         int dataPort = data.start(tls);
         List<Integer> proxyPorts = proxy.start(tls);
         revocations.start();

@@ -238,14 +238,12 @@ public class TunnelManager {
             }
             case LEASE_EVENT_TYPE_ACQUIRED -> {
                 if (epoch > tunnel.epoch() && !settings.gatewayId().equals(event.getLease().getGatewayId())) {
-                    if (handingOver) {
-                        tunnel.markMoved();
-                        LOG.infof("tunnel moved %s to gateway %s epoch=%d: serving what is still sent here",
-                                tunnel, event.getLease().getGatewayId(), epoch);
-                        return;
-                    }
-                    close(tunnel, GoodbyeReason.GOODBYE_REASON_LEASE_LOST, true, Status.Code.FAILED_PRECONDITION,
-                            "LEASE_LOST", "another gateway acquired the lease", false);
+                    moved(tunnel, "another gateway acquired the lease", epoch);
+                }
+            }
+            case LEASE_EVENT_TYPE_SUPERSEDED -> {
+                if (epoch == tunnel.epoch()) {
+                    moved(tunnel, "a newer lease of the same API key replaced this one", epoch);
                 }
             }
             default -> {
@@ -254,7 +252,21 @@ public class TunnelManager {
         }
     }
 
-    /** Starts renewing every lease at a third of its TTL. */
+    /**
+     * The lease moved on (the agent reconnected, possibly through another gateway): during a hand-over that is the
+     * point, and this gateway serves what is still sent here until the hand-over ends; otherwise the tunnel closes.
+     */
+    private void moved(Tunnel tunnel, String why, long epoch) {
+        if (handingOver) {
+            tunnel.markMoved();
+            LOG.infof("tunnel moved %s: %s (epoch %d); serving what is still sent here", tunnel, why, epoch);
+        } else {
+            close(tunnel, GoodbyeReason.GOODBYE_REASON_LEASE_LOST, true, Status.Code.FAILED_PRECONDITION,
+                    "LEASE_LOST", why, false);
+        }
+    }
+
+        /** Starts renewing every lease at a third of its TTL. */
     public void startRenewing() {
         scheduleRenewal();
     }
@@ -274,14 +286,17 @@ public class TunnelManager {
      * took longer than a lease lives on a loaded machine: bench/gateway-scale.sh); returns when all have answered.
      */
     void renewAll() {
+        renewRound(tunnels.values().stream().filter(t -> t.leased() && !t.closed() && !stopped).toList());
+    }
+
+    /** Renews these leases, {@value #RENEWAL_THREADS} at a time; returns when all have answered. */
+    private void renewRound(List<Tunnel> leased) {
         List<CompletableFuture<Void>> round = new ArrayList<>();
-        for (Tunnel tunnel : tunnels.values()) {
-            if (tunnel.leased() && !tunnel.closed() && !stopped) {
-                round.add(CompletableFuture.runAsync(() -> renew(tunnel), renewals).exceptionally(e -> {
-                    LOG.warnf("lease renewal of %s failed unexpectedly: %s", tunnel, e.toString());
-                    return null;
-                }));
-            }
+        for (Tunnel tunnel : leased) {
+            round.add(CompletableFuture.runAsync(() -> renew(tunnel), renewals).exceptionally(e -> {
+                LOG.warnf("lease renewal of %s failed unexpectedly: %s", tunnel, e.toString());
+                return null;
+            }));
         }
         CompletableFuture.allOf(round.toArray(CompletableFuture[]::new)).join();
     }
@@ -299,8 +314,7 @@ public class TunnelManager {
         } catch (StatusRuntimeException e) {
             String reason = GrpcFailure.reason(e).orElse("");
             if (reason.equals("LEASE_LOST") || e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
-                close(tunnel, GoodbyeReason.GOODBYE_REASON_LEASE_LOST, true, Status.Code.FAILED_PRECONDITION,
-                        "LEASE_LOST", "tunnel-registry says this gateway no longer holds the lease", false);
+                moved(tunnel, "tunnel-registry says this gateway no longer holds the lease", tunnel.epoch());
             } else if (Instant.now().isAfter(tunnel.leaseValidUntil())) {
                 close(tunnel, GoodbyeReason.GOODBYE_REASON_LEASE_LOST, true, Status.Code.UNAVAILABLE,
                         "LEASE_LOST", "the lease could not be renewed before it expired", false);
@@ -320,17 +334,17 @@ public class TunnelManager {
     }
 
     /**
-     * Gateway shutdown, make before break: no new agent, no more renewals; the agents move their tunnels to other
+     * Gateway shutdown, make before break: no new agent; the agents move their tunnels to other
      * gateways while this one serves on ({@link TunnelHandOver}, up to {@code timeout}; zero skips it); then every
      * agent left gets a retryable Goodbye and every lease still this gateway's is released.
      */
     public void shutdown(java.time.Duration timeout) {
         stopped = true;
-        renewals.shutdown();
         if (!timeout.isZero() && !tunnels.isEmpty()) {
             handingOver = true;
-            new TunnelHandOver(tunnels.values()).run(timeout);
+            new TunnelHandOver(tunnels.values(), this::renewRound).run(timeout);
         }
+        renewals.shutdown();
         for (Tunnel tunnel : List.copyOf(tunnels.values())) {
             close(tunnel, GoodbyeReason.GOODBYE_REASON_GATEWAY_SHUTDOWN, true, Status.Code.UNAVAILABLE,
                     "GATEWAY_SHUTDOWN", "the gateway is shutting down", !tunnel.moved());

@@ -91,6 +91,20 @@ class GatewayConfigTest {
         assertEquals(List.of(), problemsWith("agent-data-host", ""));
     }
 
+    @Test
+    void namesAnAgentDataHostTheCertificateDoesNotCover() {
+        String names = ": must be a name of the certificate secureconnect.gateway.tls.certificate, which names "
+                + "localhost, *.gw.example.com, 127.0.0.1, 2001:db8:0:0:0:0:0:1 (agents verify it against this host)";
+        assertEquals(List.of("secureconnect.gateway.agent-data-host=data.other.example" + names),
+                problemsWith("agent-data-host", "data.other.example"));
+        assertEquals(List.of("secureconnect.gateway.agent-data-host=a.b.gw.example.com" + names),
+                problemsWith("agent-data-host", "a.b.gw.example.com"), "a wildcard covers one label only");
+        assertEquals(List.of("secureconnect.gateway.agent-data-host=203.0.113.9" + names),
+                problemsWith("agent-data-host", "203.0.113.9"));
+        assertEquals(List.of(), problemsWith("agent-data-host", "DATA.GW.EXAMPLE.COM"));
+        assertEquals(List.of(), problemsWith("agent-data-host", "127.0.0.1"));
+    }
+
     private static List<String> problemsWith(String setting, String value) {
         Map<String, String> settings = required();
         settings.put("secureconnect.gateway." + setting, value);

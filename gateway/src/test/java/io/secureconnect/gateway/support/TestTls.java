@@ -13,14 +13,15 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-/** Test TLS material made by the real openssl: a CA and a server certificate for 127.0.0.1 and localhost. */
+/** Test TLS material made by the real openssl: a CA and a server certificate for 127.0.0.1 and
+ * localhost (plus *.gw.example.com and 2001:db8::1, names a deployer might give agent-data-host). */
 public record TestTls(Path dir, Path ca, Path certificate, Path key, Path pkcs12) {
 
     static final char[] PASSWORD = "changeit".toCharArray();
 
     public static TestTls create(Path dir) {
         try {
-            Files.writeString(dir.resolve("server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
+            Files.writeString(dir.resolve("server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1,DNS:*.gw.example.com,IP:2001:db8::1\n"
                     + "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
             openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                     "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=secure-connect test CA");

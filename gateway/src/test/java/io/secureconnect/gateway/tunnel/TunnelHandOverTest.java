@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 class TunnelHandOverTest {
 
     private static final Duration LONG = Duration.ofSeconds(60);
+    /** tunnel-registry answers that nothing moved (the moves come from the test, as lease events would). */
+    private static final java.util.function.Consumer<List<Tunnel>> NO_RECHECK = tunnels -> { };
     private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
 
     @AfterEach
@@ -37,7 +39,7 @@ class TunnelHandOverTest {
         clock.schedule(one::markMoved, 200, TimeUnit.MILLISECONDS);
         clock.schedule(two::markMoved, 400, TimeUnit.MILLISECONDS);
 
-        long took = timed(() -> new TunnelHandOver(List.of(one, two)).run(LONG));
+        long took = timed(() -> new TunnelHandOver(List.of(one, two), NO_RECHECK).run(LONG));
 
         for (Tunnel tunnel : List.of(one, two)) {
             for (AgentLink agent : tunnel.agents()) {
@@ -54,7 +56,7 @@ class TunnelHandOverTest {
         moved.markMoved();
         Tunnel stuck = tunnel(30002, new Agent());
 
-        long took = timed(() -> new TunnelHandOver(List.of(moved, stuck)).run(Duration.ofSeconds(3)));
+        long took = timed(() -> new TunnelHandOver(List.of(moved, stuck), NO_RECHECK).run(Duration.ofSeconds(3)));
 
         assertTrue(took >= 3_000, "an agent that does not move (an old agent) waits for the timeout: " + took);
     }
@@ -67,9 +69,24 @@ class TunnelHandOverTest {
         tunnel.markMoved();
         clock.schedule(() -> build.close(), 1_000, TimeUnit.MILLISECONDS);
 
-        long took = timed(() -> new TunnelHandOver(List.of(tunnel)).run(LONG));
+        long took = timed(() -> new TunnelHandOver(List.of(tunnel), NO_RECHECK).run(LONG));
 
         assertTrue(took >= 1_000 + TunnelHandOver.LINGER.toMillis(), "waited for the build's connection: " + took);
+        assertTrue(took < LONG.toMillis(), took + " ms");
+    }
+
+    @Test
+    void aMoveNoLeaseEventToldIsFoundByAskingTunnelRegistryAgain() {
+        Tunnel tunnel = tunnel(30001, new Agent());
+        List<List<Tunnel>> asked = new CopyOnWriteArrayList<>();
+
+        long took = timed(() -> new TunnelHandOver(List.of(tunnel), unmoved -> {
+            asked.add(unmoved);
+            unmoved.forEach(Tunnel::markMoved); // the renewal was refused: the lease moved on
+        }).run(LONG));
+
+        assertEquals(List.of(List.of(tunnel)), asked, "asked once, about the tunnel not known to have moved");
+        assertTrue(tunnel.moved());
         assertTrue(took < LONG.toMillis(), took + " ms");
     }
 
@@ -78,7 +95,7 @@ class TunnelHandOverTest {
         Tunnel gone = tunnel(30001, new Agent());
         gone.markClosed();
 
-        long took = timed(() -> new TunnelHandOver(List.of(gone)).run(Duration.ofSeconds(30)));
+        long took = timed(() -> new TunnelHandOver(List.of(gone), NO_RECHECK).run(Duration.ofSeconds(30)));
 
         assertTrue(took < 30_000, took + " ms");
     }
