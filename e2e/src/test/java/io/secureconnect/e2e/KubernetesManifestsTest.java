@@ -321,6 +321,43 @@ class KubernetesManifestsTest {
         }
     }
 
+    @Test
+    @DisplayName("production services take OIDC tokens of the realm in secureconnect-oidc and may reach it on 443 only")
+    void productionServicesTrustOneOidcRealm() {
+        Manifests production = layer("production");
+        String realm = production.named(io.fabric8.kubernetes.api.model.ConfigMap.class, "secureconnect-oidc")
+                .getData().get("auth-server-url");
+        assertTrue(realm.startsWith("https://"), "the realm is fetched over TLS: " + realm);
+        for (Workload workload : CONTROL_PLANE) {
+            Container container = mainContainer(production, workload);
+            assertEquals("true", env(container).get("QUARKUS_OIDC_TENANT_ENABLED"), workload + " OIDC");
+            EnvVar url = container.getEnv().stream().filter(v -> v.getName().equals("QUARKUS_OIDC_AUTH_SERVER_URL"))
+                    .findFirst().orElseThrow(() -> new AssertionError(workload + " has no OIDC realm"));
+            assertEquals("secureconnect-oidc", url.getValueFrom().getConfigMapKeyRef().getName(), workload + " realm");
+            Map<String, String> labels = labels(production.named(Deployment.class, workload.deployment()));
+            assertEquals(Set.of("ip{10.20.40.0/24}"), NetworkPaths.egressPeers(production, labels, 443, "TCP"),
+                    workload + " may reach the identity provider's subnet, and only it, on 443");
+        }
+        // The base (API keys only) opens no 443 egress: OIDC is the production overlay's choice.
+        Manifests base = layer("base");
+        for (Workload workload : CONTROL_PLANE) {
+            assertEquals(Set.of(), NetworkPaths.egressPeers(base, labels(base.named(Deployment.class,
+                    workload.deployment())), 443, "TCP"), workload + " in base");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cloudLayers")
+    @DisplayName("a gateway hands its tunnels over within its grace period")
+    void gatewayHandsOverWithinItsGracePeriod(String layerName) {
+        int handOver = 10; // secureconnect.gateway.hand-over-timeout default
+        var pod = podSpec(layer(layerName).named(Deployment.class, GATEWAY_A.deployment()));
+        assertTrue(pod.getTerminationGracePeriodSeconds() >= handOver + 15,
+                "gateway-a terminationGracePeriodSeconds leaves no time for the hand-over");
+        assertEquals(null, env(pod.getContainers().get(0)).get("SECURECONNECT_GATEWAY_HAND_OVER_TIMEOUT"),
+                "the grace period is checked against the default hand-over timeout");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cloudLayers")
     @DisplayName("each gRPC client names a Service that selects the server's pods on its gRPC port")

@@ -63,6 +63,10 @@ public final class ModuleSettings {
                 AGENT_FLAG.matcher(text).results().forEach(flag -> names.add(flag.group(1)));
             }
         }
+        if (names.contains("QUARKUS_OIDC_TENANT_ENABLED")) {
+            // The realm: a Quarkus setting no file of ours names, since it is the deployer's (docs/deploy.md).
+            names.add("QUARKUS_OIDC_AUTH_SERVER_URL");
+        }
         return names;
     }
 

@@ -77,8 +77,11 @@ public final class Tunnel {
     }
 
     /** During a hand-over: another gateway now holds the lease; this one serves only what is sent here still. */
-    void markMoved() {
+    /** False when it was known already. */
+    synchronized boolean markMoved() {
+        boolean first = !moved;
         moved = true;
+        return first;
     }
 
     boolean moved() {

@@ -258,8 +258,9 @@ public class TunnelManager {
      */
     private void moved(Tunnel tunnel, String why, long epoch) {
         if (handingOver) {
-            tunnel.markMoved();
-            LOG.infof("tunnel moved %s: %s (epoch %d); serving what is still sent here", tunnel, why, epoch);
+            if (tunnel.markMoved()) {
+                LOG.infof("tunnel moved %s: %s (epoch %d); serving what is still sent here", tunnel, why, epoch);
+            }
         } else {
             close(tunnel, GoodbyeReason.GOODBYE_REASON_LEASE_LOST, true, Status.Code.FAILED_PRECONDITION,
                     "LEASE_LOST", why, false);
