@@ -23,6 +23,7 @@ public interface GatewayConfig {
     String DEFAULT_IDLE_TIMEOUT = "5m";
     String DEFAULT_HEARTBEAT_INTERVAL = "5s";
     String DEFAULT_HAND_OVER_TIMEOUT = "10s";
+    String DEFAULT_REVOCATION_MAX_STALENESS = "5m";
     String DEFAULT_DATA_POOL_SIZE = "8";
     String DEFAULT_DATA_POOL_IDLE_TIMEOUT = "2m";
     String DEFAULT_PROXY_HEAD_TIMEOUT = "10s";
@@ -91,6 +92,13 @@ public interface GatewayConfig {
      */
     @WithDefault(DEFAULT_HAND_OVER_TIMEOUT)
     Duration handOverTimeout();
+
+    /**
+     * While key-validator's revocation stream cannot be followed, admitted tunnels go on serving for this long; then
+     * the gateway fails closed (every tunnel closes, agents are refused) until the stream is back.
+     */
+    @WithDefault(DEFAULT_REVOCATION_MAX_STALENESS)
+    Duration revocationMaxStaleness();
 
     /**
      * Data connections each agent stream may park here ahead of demand, so a new proxied connection needs no TCP or

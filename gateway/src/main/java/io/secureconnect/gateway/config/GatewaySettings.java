@@ -32,6 +32,7 @@ public class GatewaySettings {
         positive(GatewayConfig.PREFIX + "idle-timeout", config.idleTimeout());
         positive(GatewayConfig.PREFIX + "heartbeat-interval", config.heartbeatInterval());
         notNegative(GatewayConfig.PREFIX + "hand-over-timeout", config.handOverTimeout());
+        positive(GatewayConfig.PREFIX + "revocation-max-staleness", config.revocationMaxStaleness());
         positive(GatewayConfig.PREFIX + "data-pool-idle-timeout", config.dataPoolIdleTimeout());
         positive(GatewayConfig.PREFIX + "proxy.head-timeout", config.proxy().headTimeout());
         limit(GatewayConfig.PREFIX + "proxy.max-unauthenticated-per-source",
@@ -137,6 +138,10 @@ public class GatewaySettings {
 
     public boolean dataReuse() {
         return config.dataReuse();
+    }
+
+    public Duration revocationMaxStaleness() {
+        return config.revocationMaxStaleness();
     }
 
     public Duration handOverTimeout() {

@@ -50,6 +50,7 @@ public final class GatewayStartupChecks {
             duration(settings, "dial-timeout", GatewayConfig.DEFAULT_DIAL_TIMEOUT);
             duration(settings, "idle-timeout", GatewayConfig.DEFAULT_IDLE_TIMEOUT);
             duration(settings, "heartbeat-interval", GatewayConfig.DEFAULT_HEARTBEAT_INTERVAL);
+            duration(settings, "revocation-max-staleness", GatewayConfig.DEFAULT_REVOCATION_MAX_STALENESS);
             GatewaySettings.notNegative(P + "hand-over-timeout",
                     parse(settings, "hand-over-timeout", GatewayConfig.DEFAULT_HAND_OVER_TIMEOUT,
                             "must be 0 or a positive duration, e.g. 10s"));

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Validates an agent's API key through key-validator: core_pipeline_view with an ABAC scope of All, asking for the
- * lease receipt that tunnel-registry needs to lease a port for the key.
+ * lease receipt that tunnel-registry needs to lease a port for the key. Refuses every key while revocations cannot
+ * be followed (fail closed, {@link RevocationWatcher#stale()}).
  */
 @Singleton
 public class KeyValidatorClient {
@@ -24,11 +25,20 @@ public class KeyValidatorClient {
     @GrpcClient("keyvalidator")
     KeyValidatorGrpc.KeyValidatorBlockingStub keys;
 
+    private final RevocationWatcher revocations;
+
+    public KeyValidatorClient(RevocationWatcher revocations) {
+        this.revocations = revocations;
+    }
+
     /**
      * Blocking (the caller is a gRPC worker thread, never an event loop). Fails closed. {@code clientAddress} is the
      * agent's address as this gateway saw it: key-validator counts failures per agent, not per gateway.
      */
     public KeyCheck check(String token, String clientAddress) {
+        if (revocations.stale()) {
+            return new KeyCheck.Unavailable("the gateway cannot follow key revocations (key-validator unreachable)");
+        }
         ValidateTokenResponse response;
         try {
             response = keys.withDeadlineAfter(DEADLINE_MILLIS, TimeUnit.MILLISECONDS)

@@ -1,7 +1,9 @@
 package io.secureconnect.gateway.keys;
 
 import com.google.protobuf.Timestamp;
+import io.grpc.Status;
 import io.quarkus.grpc.GrpcClient;
+import io.secureconnect.gateway.config.GatewaySettings;
 import io.secureconnect.gateway.runtime.GatewayScheduler;
 import io.secureconnect.gateway.runtime.ResubscribingStream;
 import io.secureconnect.gateway.tunnel.TunnelManager;
@@ -9,11 +11,16 @@ import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
 import io.secureconnect.proto.keyvalidator.v1.RevocationEvent;
 import io.secureconnect.proto.keyvalidator.v1.WatchRevocationsRequest;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * Follows key-validator's revocations and closes the tunnels of revoked keys. After a drop it resubscribes from the
- * last event it saw, so nothing revoked in between is missed.
+ * last event it saw, so nothing revoked in between is missed. While it cannot follow them, admitted tunnels go on
+ * serving for {@code secureconnect.gateway.revocation-max-staleness}; after that the gateway fails closed: every
+ * tunnel closes and agents are refused until the stream is back.
  */
 @Singleton
 public class RevocationWatcher {
@@ -22,10 +29,19 @@ public class RevocationWatcher {
     @GrpcClient("keyvalidator")
     io.grpc.Channel channel;
 
-    private final ResubscribingStream<RevocationEvent> stream;
-    private volatile Timestamp since;
+    private static final Logger LOG = Logger.getLogger(RevocationWatcher.class);
 
-    public RevocationWatcher(TunnelManager tunnels, GatewayScheduler scheduler) {
+    private final ResubscribingStream<RevocationEvent> stream;
+    private final TunnelManager tunnels;
+    private final GatewayScheduler scheduler;
+    private final Duration maxStaleness;
+    private volatile Timestamp since;
+    private volatile boolean failedClosed;
+
+    public RevocationWatcher(TunnelManager tunnels, GatewayScheduler scheduler, GatewaySettings settings) {
+        this.tunnels = tunnels;
+        this.scheduler = scheduler;
+        this.maxStaleness = settings.revocationMaxStaleness();
         this.stream = new ResubscribingStream<>("key revocations", scheduler,
                 observer -> KeyValidatorGrpc.newStub(channel).watchRevocations(
                         WatchRevocationsRequest.newBuilder().setSince(since).build(), observer),
@@ -42,6 +58,30 @@ public class RevocationWatcher {
         Instant now = Instant.now();
         since = Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
         stream.start();
+        scheduler.every(this::failClosedWhenStale, 1, TimeUnit.SECONDS);
+    }
+
+    /** True while revocations have not been followed for longer than the setting allows: admit no agent. */
+    public boolean stale() {
+        return stream.downFor().compareTo(maxStaleness) > 0;
+    }
+
+    private void failClosedWhenStale() {
+        if (!stale()) {
+            if (failedClosed) {
+                failedClosed = false;
+                LOG.info("following key revocations again: agents are admitted");
+            }
+            return;
+        }
+        int closed = tunnels.closeAll(Status.Code.UNAVAILABLE, "KEY_VALIDATOR_UNAVAILABLE",
+                "the gateway cannot follow key revocations");
+        if (!failedClosed || closed > 0) {
+            failedClosed = true;
+            LOG.warnf("key revocations not followed for %d s (secureconnect.gateway.revocation-max-staleness=%s):"
+                    + " closed %d tunnel(s); refusing agents until key-validator answers",
+                    stream.downFor().toSeconds(), maxStaleness, closed);
+        }
     }
 
     public void stop() {

@@ -2,7 +2,9 @@ package io.secureconnect.gateway.runtime;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -15,6 +17,8 @@ public final class ResubscribingStream<T> {
 
     private static final Logger LOG = Logger.getLogger(ResubscribingStream.class);
     private static final long RETRY_MILLIS = 1000;
+    /** A subscription that has not failed for this long counts as up, even before its first event. */
+    private static final long UP_AFTER_MILLIS = 2 * RETRY_MILLIS;
 
     private final String name;
     private final GatewayScheduler scheduler;
@@ -22,6 +26,8 @@ public final class ResubscribingStream<T> {
     private final Consumer<T> handler;
     private volatile boolean stopped;
     private volatile boolean connected;
+    /** System.nanoTime() of the first failure of the outage going on; 0 while the stream is up. */
+    private volatile long failingSince;
 
     /**
      * @param open    opens the stream with the given observer (called again on every resubscription)
@@ -43,13 +49,21 @@ public final class ResubscribingStream<T> {
         stopped = true;
     }
 
+    /** How long the stream has been down (failing and resubscribing), zero while it is up. */
+    public Duration downFor() {
+        long since = failingSince;
+        return since == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since);
+    }
+
     private void subscribe() {
         if (stopped) {
             return;
         }
+        AtomicBoolean failed = new AtomicBoolean();
         open.accept(new StreamObserver<>() {
             @Override
             public void onNext(T event) {
+                failingSince = 0;
                 if (!connected) {
                     connected = true;
                     LOG.infof("following %s", name);
@@ -59,15 +73,22 @@ public final class ResubscribingStream<T> {
 
             @Override
             public void onError(Throwable failure) {
+                failed.set(true);
                 Status.Code code = Status.fromThrowable(failure).getCode();
                 retry("failed: " + code, code == Status.Code.UNAVAILABLE);
             }
 
             @Override
             public void onCompleted() {
+                failed.set(true);
                 retry("ended", false);
             }
         });
+        scheduler.schedule(() -> {
+            if (!failed.get()) {
+                failingSince = 0;
+            }
+        }, UP_AFTER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -79,6 +100,9 @@ public final class ResubscribingStream<T> {
             LOG.logf(routine ? Logger.Level.INFO : Logger.Level.WARN, "%s stream %s; resubscribing", name, why);
         }
         connected = false;
+        if (failingSince == 0) {
+            failingSince = System.nanoTime() | 1;
+        }
         if (!stopped) {
             scheduler.schedule(this::subscribe, RETRY_MILLIS, TimeUnit.MILLISECONDS);
         }

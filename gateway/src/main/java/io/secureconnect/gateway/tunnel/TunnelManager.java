@@ -194,6 +194,15 @@ public class TunnelManager {
         }
     }
 
+    /** Every tunnel closes (retryable Goodbye, lease released): the gateway fails closed. Returns how many. */
+    public int closeAll(Status.Code code, String grpcReason, String message) {
+        List<Tunnel> open = List.copyOf(tunnels.values());
+        for (Tunnel tunnel : open) {
+            close(tunnel, GoodbyeReason.GOODBYE_REASON_UNSPECIFIED, true, code, grpcReason, message, true);
+        }
+        return open.size();
+    }
+
     /** A key (or one of its tokens) was revoked or expired: its agents go at once. */
     public void revoked(String accountId, String apiKeyId, String tokenId, String cause) {
         for (Tunnel tunnel : tunnels.values()) {

@@ -58,6 +58,7 @@ public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
     private static final Context.Key<String> CLIENT_ADDRESS = Context.key("client-address");
     private static final Context.Key<Optional<Peer>> CALLER = Context.key("caller");
     private volatile boolean down;
+    private volatile boolean watchDown;
 
     /** This fake as served: it remembers the end client address each call forwards ({@link #clientAddresses}). */
     public ServerServiceDefinition definition() {
@@ -97,6 +98,22 @@ public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
 
     public void down(boolean down) {
         this.down = down;
+    }
+
+    /**
+     * The revocation stream as during an outage: open watches fail with UNAVAILABLE and new ones are refused so
+     * ({@code true}), or accepted again ({@code false}).
+     */
+    public void watchDown(boolean down) {
+        this.watchDown = down;
+        if (down) {
+            for (StreamObserver<RevocationEvent> watcher : List.copyOf(watchers)) {
+                watchers.remove(watcher);
+                synchronized (watcher) {
+                    watcher.onError(Status.UNAVAILABLE.withDescription("key-validator is down").asRuntimeException());
+                }
+            }
+        }
     }
 
     public List<ValidateTokenRequest> requests() {
@@ -169,6 +186,10 @@ public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
 
     @Override
     public void watchRevocations(WatchRevocationsRequest request, StreamObserver<RevocationEvent> responses) {
+        if (watchDown) {
+            responses.onError(Status.UNAVAILABLE.withDescription("key-validator is down").asRuntimeException());
+            return;
+        }
         watchers.add(responses);
         ((ServerCallStreamObserver<RevocationEvent>) responses).setOnCancelHandler(() -> watchers.remove(responses));
     }

@@ -25,6 +25,7 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
     public static final String DIAL_TIMEOUT = "3s";
     public static final int DATA_POOL_SIZE = 3;
     public static final String DATA_POOL_IDLE_TIMEOUT = "3s";
+    public static final String REVOCATION_MAX_STALENESS = "4s";
 
     private static volatile Fixtures fixtures;
     private Server keysServer;
@@ -77,6 +78,8 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
                     Map.entry("secureconnect.gateway.heartbeat-interval", "1s"),
                     // Test agents do not move on HandOver: the gateway says Goodbye after this at shutdown.
                     Map.entry("secureconnect.gateway.hand-over-timeout", "1s"),
+                    // KeyValidatorOutageTest waits this out.
+                    Map.entry("secureconnect.gateway.revocation-max-staleness", REVOCATION_MAX_STALENESS),
                     Map.entry("secureconnect.gateway.data-pool-size", String.valueOf(DATA_POOL_SIZE)),
                     Map.entry("secureconnect.gateway.data-pool-idle-timeout", DATA_POOL_IDLE_TIMEOUT));
         } catch (IOException e) {
