@@ -107,8 +107,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void head(HttpRequest request) {
-        if (request.decoderResult().isFailure()) {
-            refuse(400, "PROXY_BAD_REQUEST", "the request head could not be parsed", null);
+        HeadChecks.Fault fault = HeadChecks.check(request);
+        if (fault != null) {
+            refuse(fault.status(), fault.reason(), fault.message(), null);
             return;
         }
         int localPort = ((InetSocketAddress) client.localAddress()).getPort();
