@@ -20,10 +20,10 @@ final class ProxyInputs {
     /** Every valid credential of the run carries this allowlist. */
     static final List<String> ALLOWLIST = List.of("allowed.example:443", "*.corp.example", "10.1.2.3",
             "[fd00::1]:8443", "git.myorg.com");
-    private static final String[] ALLOWED = {"allowed.example:443", "x.corp.example:22", "A.B.Corp.Example:443",
+    static final String[] ALLOWED = {"allowed.example:443", "x.corp.example:22", "A.B.Corp.Example:443",
         "10.1.2.3:80", "10.1.2.3:8080", "[fd00::1]:8443", "[FD00::1]:8443", "git.myorg.com:7999", "GIT.myorg.com:1",
         "deep.er.corp.example:65535", "allowed.example:0443"};
-    private static final String[] NOT_ALLOWED = {"allowed.example:80", "corp.example:443", "evil.example:443",
+    static final String[] NOT_ALLOWED = {"allowed.example:80", "corp.example:443", "evil.example:443",
         "10.1.2.4:443", "[fd00::2]:8443", "[fd00::1]:443", "git.myorg.com.evil.example:443", "xcorp.example:443",
         "127.0.0.1:22", "169.254.169.254:80", "allowed.example.:443", "metadata.google.internal:80"};
     private static final String[] BAD_AUTHORITIES = {"allowed.example", "allowed.example:", "allowed.example:0",
