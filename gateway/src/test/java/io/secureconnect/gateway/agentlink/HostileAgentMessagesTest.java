@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
 import io.grpc.Status;
 import io.quarkus.arc.Arc;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,7 +55,7 @@ class HostileAgentMessagesTest extends GatewayTestSupport {
         return stream;
     }
 
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void closeStreams() {
         streams.forEach(RawAgentStream::close);
         streams.clear();
@@ -143,8 +145,8 @@ class HostileAgentMessagesTest extends GatewayTestSupport {
         RawAgentStream stream = stream(keyFor(account));
         // Field 15 of Hello and field 99 of AgentMessage: added by some later agent, unknown here.
         byte[] hello = hello(PORT, "rogue").toBuilder().setHello(hello(PORT, "rogue").getHello().toBuilder()
-                .setUnknownFields(com.google.protobuf.UnknownFieldSet.newBuilder().addField(15,
-                        com.google.protobuf.UnknownFieldSet.Field.newBuilder().addVarint(7).build()).build()))
+                .setUnknownFields(UnknownFieldSet.newBuilder().addField(15,
+                        UnknownFieldSet.Field.newBuilder().addVarint(7).build()).build()))
                 .build().toByteArray();
         stream.send(hello);
         assertTrue(stream.awaitMessage(0).hasWelcome(), stream.received().toString());

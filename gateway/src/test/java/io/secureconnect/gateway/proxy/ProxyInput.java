@@ -1,5 +1,6 @@
 package io.secureconnect.gateway.proxy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
@@ -30,7 +31,7 @@ record ProxyInput(String kind, byte[] bytes, Set<Integer> expected, boolean comp
     }
 
     String describe() {
-        String text = new String(bytes, 0, Math.min(bytes.length, 300), java.nio.charset.StandardCharsets.ISO_8859_1)
+        String text = new String(bytes, 0, Math.min(bytes.length, 300), StandardCharsets.ISO_8859_1)
                 .replace("\r", "\\r").replace("\n", "\\n").replace("\0", "\\0");
         return kind + " (" + bytes.length + " bytes, expected " + expected + "): " + text
                 + (bytes.length > 300 ? "..." : "");

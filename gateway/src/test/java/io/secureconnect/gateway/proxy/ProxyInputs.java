@@ -4,9 +4,11 @@ import io.secureconnect.testing.fuzz.HostileInput;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Seeded proxy requests, each either well formed but for one known fault (so the answer is exact: 400, 403, 407,
@@ -182,8 +184,8 @@ final class ProxyInputs {
             }
             case 21 -> {
                 byte[] whole = request.build("", 0).bytes();
-                byte[] cut = java.util.Arrays.copyOf(whole, random.nextInt(whole.length - 3));
-                return new ProxyInput("truncated head", cut, java.util.Set.of(408), false);
+                byte[] cut = Arrays.copyOf(whole, random.nextInt(whole.length - 3));
+                return new ProxyInput("truncated head", cut, Set.of(408), false);
             }
             case 22 -> {
                 // Methods are case-sensitive: "connect" is some other method, and every other method wants an
@@ -218,13 +220,13 @@ final class ProxyInputs {
                     out.write(current, at, current.length - at);
                     continue;
                 }
-                default -> current = java.util.Arrays.copyOf(current, at);
+                default -> current = Arrays.copyOf(current, at);
             }
             out.writeBytes(current);
         }
         byte[] damaged = out.toByteArray();
         boolean tls = damaged.length > 0 && damaged[0] == ProtocolSniffer.TLS_HANDSHAKE;
-        return new ProxyInput("mutated " + base.kind(), damaged, tls ? java.util.Set.of(ProxyInput.NO_ANSWER)
+        return new ProxyInput("mutated " + base.kind(), damaged, tls ? Set.of(ProxyInput.NO_ANSWER)
                 : ProxyInput.ANY_REFUSAL, false);
     }
 
@@ -232,7 +234,7 @@ final class ProxyInputs {
         byte[] bytes = new byte[1 + random.nextInt(random.nextBoolean() ? 64 : 20_000)];
         random.nextBytes(bytes);
         boolean tls = bytes[0] == ProtocolSniffer.TLS_HANDSHAKE;
-        return new ProxyInput("random bytes", bytes, tls ? java.util.Set.of(ProxyInput.NO_ANSWER)
+        return new ProxyInput("random bytes", bytes, tls ? Set.of(ProxyInput.NO_ANSWER)
                 : ProxyInput.ANY_REFUSAL, false);
     }
 
