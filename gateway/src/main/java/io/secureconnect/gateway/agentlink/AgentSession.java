@@ -83,6 +83,13 @@ final class AgentSession implements StreamObserver<AgentMessage>, AgentLink {
         }
     }
 
+    /** The agent sent bytes that are not an AgentMessage: the stream ends, as for any other refusal. */
+    void malformed() {
+        lastSeenNanos = System.nanoTime();
+        refuse(new Refusal(Status.Code.INVALID_ARGUMENT, "MESSAGE_MALFORMED", GoodbyeReason.GOODBYE_REASON_UNSPECIFIED,
+                false, "a message is not a TunnelService AgentMessage"));
+    }
+
     @Override
     public void onError(Throwable failure) {
         ended("the agent's stream failed: " + Status.fromThrowable(failure).getCode());

@@ -12,7 +12,7 @@ final class ForwardedRequest {
             "proxy-connection", HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.TE,
             HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE, HttpHeaderNames.PROXY_AUTHENTICATE);
 
-    /** @param target where it goes; @param originForm path and query; @param authority for a missing Host */
+    /** @param target where it goes; @param originForm path and query; @param authority the Host to send */
     record Target(HostPort target, String originForm, String authority) {
     }
 
@@ -49,7 +49,11 @@ final class ForwardedRequest {
         return new Target(target, path, authority);
     }
 
-    /** Origin-form URI, no proxy credential, no hop-by-hop headers (nor those Connection names); Host kept. */
+    /**
+     * Origin-form URI, no proxy credential, no hop-by-hop headers (nor those Connection names), and Host set to the
+     * URI's authority whatever the client sent (RFC 9112, 3.2.2): the allowlist was checked against the URI, so a Host
+     * naming another site must not reach a name-based virtual host or reverse proxy at the allowed address.
+     */
     static void rewrite(HttpRequest request, Target target) {
         request.setUri(target.originForm());
         HttpHeaders headers = request.headers();
@@ -64,8 +68,6 @@ final class ForwardedRequest {
         for (CharSequence name : HOP_BY_HOP) {
             headers.remove(name);
         }
-        if (!headers.contains(HttpHeaderNames.HOST)) {
-            headers.set(HttpHeaderNames.HOST, target.authority());
-        }
+        headers.set(HttpHeaderNames.HOST, target.authority());
     }
 }

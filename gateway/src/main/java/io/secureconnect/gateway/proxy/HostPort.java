@@ -40,11 +40,11 @@ record HostPort(String host, int port) {
         }
         int number = defaultPort;
         if (port != null) {
-            try {
-                number = Integer.parseInt(port);
-            } catch (NumberFormatException e) {
+            // port = 1*DIGIT (ASCII): Integer.parseInt would also take "+443" and digits of other scripts.
+            if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 return null;
             }
+            number = Integer.parseInt(port);
         }
         if (number < 1 || number > 65535) {
             return null;

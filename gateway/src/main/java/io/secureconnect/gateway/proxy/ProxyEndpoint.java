@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.secureconnect.gateway.config.GatewaySettings;
 import io.secureconnect.gateway.metrics.GatewayMetrics;
@@ -56,22 +57,10 @@ public class ProxyEndpoint {
     }
 
     public synchronized List<Integer> start(TlsMaterial tls) throws InterruptedException {
-        long idleMillis = settings.idleTimeout().toMillis();
-        long headMillis = settings.headTimeout().toMillis();
         ChannelInitializer<SocketChannel> initializer = new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel channel) {
-                SourceLimits.Slot slot = sources.admit(channel.remoteAddress());
-                if (slot == null) {
-                    channel.pipeline().addLast("refuse", new SourceRefusal(sources.max(), metrics));
-                    return;
-                }
-                channel.pipeline()
-                        .addLast("sniff", new ProtocolSniffer(tls.raw()))
-                        .addLast("http", new HttpRequestDecoder(MAX_INITIAL_LINE, MAX_HEADERS, MAX_CHUNK))
-                        .addLast("head-deadline", new HeadDeadline(headMillis, metrics))
-                        .addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
-                        .addLast("proxy", new ProxyHandler(authorizer, tunnels, dialer, metrics, slot, caps));
+                install(channel, tls.raw());
             }
         };
         for (int port : settings.proxyPorts()) {
@@ -81,6 +70,23 @@ public class ProxyEndpoint {
         }
         LOG.infof("proxy listening on %s ports %s", settings.bindHost(), describe(ports));
         return List.copyOf(ports);
+    }
+
+    /**
+     * The handlers a new proxy connection starts with: what every listener installs, and what tests drive in process.
+     */
+    void install(Channel channel, SslContext tls) {
+        SourceLimits.Slot slot = sources.admit((InetSocketAddress) channel.remoteAddress());
+        if (slot == null) {
+            channel.pipeline().addLast("refuse", new SourceRefusal(sources.max(), metrics));
+            return;
+        }
+        channel.pipeline()
+                .addLast("sniff", new ProtocolSniffer(tls))
+                .addLast("http", new HttpRequestDecoder(MAX_INITIAL_LINE, MAX_HEADERS, MAX_CHUNK))
+                .addLast("head-deadline", new HeadDeadline(settings.headTimeout().toMillis(), metrics))
+                .addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                .addLast("proxy", new ProxyHandler(authorizer, tunnels, dialer, metrics, slot, caps));
     }
 
     /** The ports bound (ephemeral ones resolved). */

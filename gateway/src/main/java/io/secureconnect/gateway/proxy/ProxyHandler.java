@@ -2,7 +2,6 @@ package io.secureconnect.gateway.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
@@ -52,6 +51,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> queued = new ArrayDeque<>(2);
     private long queuedBytes;
     private Channel client;
+    private ChannelHandlerContext context;
     private State state = State.HEAD;
     private Attempt attempt;
     private Channel upstream;
@@ -76,6 +76,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         client = ctx.channel();
+        context = ctx;
         metrics.connectionOpened();
         ctx.fireChannelActive();
     }
@@ -107,8 +108,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void head(HttpRequest request) {
-        if (request.decoderResult().isFailure()) {
-            refuse(400, "PROXY_BAD_REQUEST", "the request head could not be parsed", null);
+        HeadChecks.Fault fault = HeadChecks.check(request);
+        if (fault != null) {
+            refuse(fault.status(), fault.reason(), fault.message(), null);
             return;
         }
         int localPort = ((InetSocketAddress) client.localAddress()).getPort();
@@ -362,7 +364,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Answers with an error and closes; nothing was forwarded for this request. */
+    /**
+     * Answers with an error and closes; nothing was forwarded for this request. The close lingers (see
+     * {@link LingeringClose}): a client still sending, say, a head far over the limit would otherwise get a reset
+     * instead of the answer.
+     */
     private void refuse(int status, String reason, String message, BuildCredential credential) {
         metrics.error(reason);
         LOG.infof("proxy refused status=%d reason=%s account=%s port=%s: %s", status, reason,
@@ -372,8 +378,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         state = State.CLOSING;
         releaseQueued();
         dropUpstream();
-        client.writeAndFlush(ProxyResponses.error(client.alloc(), status, message))
-                .addListener(ChannelFutureListener.CLOSE);
+        LingeringClose.answer(context, ProxyResponses.error(client.alloc(), status, message));
     }
 
     /**

@@ -41,7 +41,9 @@ final class ProxyResponses {
             case 405 -> "Method Not Allowed";
             case 407 -> "Proxy Authentication Required";
             case 408 -> "Request Timeout";
+            case 414 -> "URI Too Long";
             case 429 -> "Too Many Requests";
+            case 431 -> "Request Header Fields Too Large";
             case 502 -> "Bad Gateway";
             case 503 -> "Service Unavailable";
             case 504 -> "Gateway Timeout";

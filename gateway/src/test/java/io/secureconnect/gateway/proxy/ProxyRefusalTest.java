@@ -188,6 +188,25 @@ class ProxyRefusalTest extends GatewayTestSupport {
     }
 
     @Test
+    void answers431ToAClientStillSendingAHugeHead() throws Exception {
+        try (RawProxy proxy = new RawProxy(proxyPort())) {
+            Thread sender = new Thread(() -> {
+                try {
+                    proxy.send(connectRequest("127.0.0.1:443", null).replace("\r\n\r\n", "\r\nX-Big: ")
+                            + "b".repeat(4 * 1024 * 1024) + "\r\n\r\n");
+                } catch (java.io.IOException e) {
+                    // the proxy closed while we were still sending
+                }
+            });
+            sender.setDaemon(true);
+            sender.start();
+            String response = proxy.readAll();
+            assertTrue(response.startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"), response);
+            assertTrue(response.endsWith("the request headers are larger than 32 KiB\n"), response);
+        }
+    }
+
+    @Test
     void refusesAnOriginFormRequestWith400() throws Exception {
         String credential = Builds.credential(Builds.account(), PORT, List.of("127.0.0.1"));
         try (RawProxy proxy = new RawProxy(proxyPort())) {

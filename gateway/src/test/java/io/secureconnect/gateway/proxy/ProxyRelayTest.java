@@ -124,6 +124,25 @@ class ProxyRelayTest extends GatewayTestSupport {
     }
 
     @Test
+    void sendsTheAbsoluteUrisAuthorityAsHostWhateverHostTheClientSent() throws Exception {
+        String account = Builds.account();
+        agent(account, PORT, TestAgent.Mode.DIAL);
+        String auth = RawProxy.basic(credentialFor(account));
+        int port = origin().httpPort();
+        String path = "/vhost-" + account;
+        try (RawProxy proxy = new RawProxy(proxyPort())) {
+            // The allowlist was checked against the URI: a Host naming another site must not reach a virtual host.
+            proxy.send("GET http://127.0.0.1:" + port + path + " HTTP/1.1\r\nHost: secrets.other.example\r\n"
+                    + "Proxy-Authorization: " + auth + "\r\n\r\n");
+            String response = proxy.readResponse();
+            assertTrue(response.startsWith("HTTP/1.1 200"), response);
+        }
+        Origin.Received received = origin().received().stream().filter(r -> r.uri().equals(path)).findFirst()
+                .orElseThrow();
+        assertEquals(List.of("127.0.0.1:" + port), received.headers().get("Host"));
+    }
+
+    @Test
     void carries50ConcurrentConnectionsEachWithItsOwnPayloadIntact() throws Exception {
         String account = Builds.account();
         agent(account, PORT, TestAgent.Mode.DIAL);
