@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.secureconnect.common.db.DatabaseUnavailable;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -16,8 +18,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Turns every exception that reaches the REST layer into {@code application/problem+json}: one mapper
- * per kind, shared by every service. Unexpected errors answer 500 with an error id and are logged with it,
- * never with a class name or stack trace on the wire.
+ * per kind, shared by every service. A database that cannot be used ({@link DatabaseUnavailable}) answers 503
+ * {@code DATABASE_UNAVAILABLE}. Unexpected errors answer 500 with an error id and are logged with it, never with a
+ * class name or stack trace on the wire.
  */
 public class ProblemMappers {
 
@@ -99,9 +102,24 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 10_000)
     public Response unexpected(Throwable e) {
+        Optional<String> unavailable = DatabaseUnavailable.sqlState(e);
+        if (unavailable.isPresent()) {
+            return databaseUnavailable(unavailable.get(), e);
+        }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s", errorId);
         return Problems.response(500, "INTERNAL", "unexpected error; quote error id " + errorId, List.of());
+    }
+
+    /**
+     * 503 for a database that cannot be used. The request's transaction is all or nothing, so nothing is half-written;
+     * the caller repeats it once the database is back.
+     */
+    private static Response databaseUnavailable(String sqlState, Throwable e) {
+        LOG.warnf("database unavailable (SQLState %s): %s", sqlState, e.getMessage());
+        return Response.fromResponse(Problems.response(503, "DATABASE_UNAVAILABLE", "the database cannot be used"
+                + " now (SQLState " + sqlState + "); the request did not complete; retry", List.of()))
+                .header("Retry-After", "1").build();
     }
 
     private static String path(JsonMappingException e) {

@@ -3,15 +3,22 @@ package io.secureconnect.registry.grpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.secureconnect.common.db.DatabaseUnavailable;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.registry.lease.LeaseFailure;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
-/** Runs a gRPC call's work and translates its failures: a reason trailer, never an exception's text or class. */
+/**
+ * Runs a gRPC call's work and translates its failures: a reason trailer, never an exception's text or class. A
+ * database that cannot be used ({@link DatabaseUnavailable}: down, refusing connections, out of connections, no
+ * connection from the pool in time) is UNAVAILABLE / DATABASE_UNAVAILABLE, never INTERNAL: the caller may retry.
+ */
 final class GrpcCalls {
 
     private static final Logger LOG = Logger.getLogger(GrpcCalls.class);
@@ -68,6 +75,13 @@ final class GrpcCalls {
     }
 
     static StatusRuntimeException unexpected(String method, Throwable e) {
+        Optional<String> unavailable = DatabaseUnavailable.sqlState(e);
+        if (unavailable.isPresent()) {
+            LOG.warnf("%s failed: database unavailable (SQLState %s): %s", method, unavailable.get(), e.getMessage());
+            return GrpcFailure.of(Status.Code.UNAVAILABLE, "DATABASE_UNAVAILABLE", "the registry database cannot be"
+                    + " used now (SQLState " + unavailable.get() + "); the call did not complete; retry",
+                    Map.of("sql-state", unavailable.get()));
+        }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s in %s", errorId, method);
         return GrpcFailure.of(Status.Code.INTERNAL, "INTERNAL", "unexpected error; quote error id " + errorId);

@@ -1,5 +1,6 @@
 package io.secureconnect.registry.lease;
 
+import io.secureconnect.common.db.DatabaseUnavailable;
 import java.sql.SQLException;
 import java.util.Map;
 
@@ -24,15 +25,16 @@ final class DatabaseFailures {
     }
 
     static Kind kind(SQLException e) {
-        String state = e.getSQLState();
-        if (state == null) {
-            return Kind.UNAVAILABLE; // no answer from the server (e.g. no connection within the pool's timeout)
+        if (DatabaseUnavailable.is(e)) {
+            return Kind.UNAVAILABLE; // down, refusing connections, out of connections, or no connection from the pool
         }
+        String state = e.getSQLState();
         if (state.equals("40P01") || state.equals("40001")) {
             return Kind.RETRY;
         }
-        if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57") || state.startsWith("58")
-                || state.equals("55P03") || state.equals("25006")) {
+        // Also a replica's own trouble rather than the request's: cancelled or timed out, I/O error, a lock not
+        // available, a read-only transaction (a standby after failover).
+        if (state.startsWith("57") || state.startsWith("58") || state.equals("55P03") || state.equals("25006")) {
             return Kind.UNAVAILABLE;
         }
         return Kind.SPLIT;
