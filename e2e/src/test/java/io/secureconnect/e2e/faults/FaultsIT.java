@@ -81,9 +81,19 @@ class FaultsIT {
         runner = new Runner(runnerNamespace);
     }
 
-    /** Each fault's agents, servers and clients go with it, whatever its outcome. */
+    /**
+     * Each fault's agents, servers and clients go with it, whatever its outcome; a gateway a failed test left dead
+     * starts again, so that one failure does not become four.
+     */
     @AfterEach
     void closeWhatTheTestStarted() {
+        closeTracked();
+        if (gateway != null && !gateway.isAlive()) {
+            gateway = cloud.startGateway(gatewaySpec);
+        }
+    }
+
+    private void closeTracked() {
         for (int i = toClose.size() - 1; i >= 0; i--) {
             try {
                 toClose.get(i).close();
@@ -96,7 +106,7 @@ class FaultsIT {
 
     @AfterAll
     void stopTheSystem() {
-        closeWhatTheTestStarted();
+        closeTracked();
         if (runnerNamespace != null) {
             runnerNamespace.close(); // kills every curl still running in it
         }
