@@ -228,6 +228,11 @@ final class AgentSession implements StreamObserver<AgentMessage>, AgentLink {
     }
 
     @Override
+    public boolean draining() {
+        return draining && !closed && !ended.get();
+    }
+
+    @Override
     public io.netty.channel.Channel takeParked(io.netty.channel.EventLoop preferred) {
         return service.pools.take(pool, preferred);
     }

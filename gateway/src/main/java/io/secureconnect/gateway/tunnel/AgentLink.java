@@ -17,6 +17,11 @@ public interface AgentLink {
     /** Live, admitted and not draining. */
     boolean acceptsDials();
 
+    /** Live and admitted, but draining: it finishes its connections and takes no new ones. */
+    default boolean draining() {
+        return false;
+    }
+
     /** Sends a dial request; false when the stream is already closed. */
     boolean sendDial(DialRequest request);
 

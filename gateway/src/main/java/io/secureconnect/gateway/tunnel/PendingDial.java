@@ -1,6 +1,7 @@
 package io.secureconnect.gateway.tunnel;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
 import io.secureconnect.datalink.Carrier;
@@ -14,17 +15,29 @@ public final class PendingDial {
     private final Tunnel tunnel;
     private final AgentLink agent;
     private final DialListener listener;
-    private final long startedNanos = System.nanoTime();
+    private final String host;
+    private final int port;
+    private final EventLoop loop;
+    private final int attempt;
+    private final long startedNanos;
     private volatile ScheduledFuture<?> deadline;
+    private volatile PendingDial retriedAs;
     private volatile Channel carrier;
     private volatile GenericFutureListener<Future<? super Void>> carrierWatch;
 
-    PendingDial(String connectionId, byte[] ticket, Tunnel tunnel, AgentLink agent, DialListener listener) {
+    /** Attempt 1 of a dial, or a retry on another agent (its own id and ticket, the first attempt's start). */
+    PendingDial(String connectionId, byte[] ticket, Tunnel tunnel, AgentLink agent, DialListener listener, String host,
+            int port, EventLoop loop, int attempt, long startedNanos) {
         this.connectionId = connectionId;
         this.ticket = ticket;
         this.tunnel = tunnel;
         this.agent = agent;
         this.listener = listener;
+        this.host = host;
+        this.port = port;
+        this.loop = loop;
+        this.attempt = attempt;
+        this.startedNanos = startedNanos;
     }
 
     public String connectionId() {
@@ -49,6 +62,31 @@ public final class PendingDial {
 
     long startedNanos() {
         return startedNanos;
+    }
+
+    String host() {
+        return host;
+    }
+
+    int port() {
+        return port;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    int attempt() {
+        return attempt;
+    }
+
+    /** Its agent went away before answering and {@code next} took over: cancelling this dial cancels that one. */
+    void retriedAs(PendingDial next) {
+        this.retriedAs = next;
+    }
+
+    PendingDial retriedAs() {
+        return retriedAs;
     }
 
     void deadline(ScheduledFuture<?> deadline) {

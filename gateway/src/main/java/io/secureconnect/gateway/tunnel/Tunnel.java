@@ -108,6 +108,11 @@ public final class Tunnel {
         return null;
     }
 
+    /** Some agent is connected but draining: why {@link #pick} may find none. */
+    public boolean draining() {
+        return agents.stream().anyMatch(AgentLink::draining);
+    }
+
     /** A proxy client channel of this tunnel; closed with the tunnel. */
     public void track(Channel client) {
         connections.add(client);

@@ -227,4 +227,45 @@ class ProxyRelayTest extends GatewayTestSupport {
         }
         assertEquals(before + 6, remaining.dials().size());
     }
+
+    @Test
+    void movesADialToTheOtherAgentWhenItsAgentIsLostBeforeAnswering() throws Exception {
+        String account = Builds.account();
+        TestAgent lost = agent(account, PORT, TestAgent.Mode.SILENT);
+        String proxy = Builds.proxyUrl("http", credentialFor(account), proxyPort());
+        String url = "http://127.0.0.1:" + origin().httpPort() + "/moved";
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        try {
+            Future<Curl.Result> request = client.submit(() -> Curl.run("-x", proxy, url));
+            await("the dial reached the agent that will be lost", Duration.ofSeconds(10),
+                    () -> lost.dials().size() == 1);
+            TestAgent remaining = agent(account, PORT, TestAgent.Mode.DIAL);
+            lost.kill(); // like kill -9: the dial it holds is never answered
+
+            Curl.Result result = request.get(30, TimeUnit.SECONDS);
+            assertEquals("200", result.httpCode(), result.text());
+            assertEquals(1, remaining.dials().size(), "the dial moved to the remaining agent");
+            await("no dial left behind", Duration.ofSeconds(5), () -> pendingDials().size() == 0);
+        } finally {
+            client.shutdownNow();
+        }
+    }
+
+    @Test
+    void aTunnelWhoseOnlyAgentDrainsAnswers503SayingSo() throws Exception {
+        String account = Builds.account();
+        TestAgent only = agent(account, PORT, TestAgent.Mode.DIAL);
+        String proxy = Builds.proxyUrl("http", credentialFor(account), proxyPort());
+        String url = "http://127.0.0.1:" + origin().httpPort() + "/drained";
+
+        only.drain();
+        TunnelManager tunnels = Arc.container().instance(TunnelManager.class).get();
+        await("the gateway read Draining", Duration.ofSeconds(5),
+                () -> tunnels.find(new TunnelKey(account, PORT)).draining());
+        Curl.Result result = Curl.run("-x", proxy, url);
+
+        assertEquals("503", result.httpCode(), result.text());
+        assertTrue(result.text().contains("its agents are draining"), result.text());
+        assertEquals(0, only.dials().size(), "the draining agent got no dial");
+    }
 }
