@@ -156,9 +156,18 @@ class AgentHandOverTest {
     @Test
     void aHandOverWhileDrainingOpensNoStream() throws Exception {
         FakeGateway.Session old = welcomed("tun-old", false);
+        // An open connection keeps the drain (and the old stream) going until its deadline.
+        old.dial("conn-held", "127.0.0.1", origin.port(), new byte[16], Duration.ofSeconds(5));
+        DataEndpoint.Connection held = gateway.data().next(WAIT);
+        assertNotNull(held, "the held connection's data connection");
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (agent.connections().count() == 0 && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, agent.connections().count(), "the held connection is open at the agent");
         Thread drain = new Thread(() -> {
             try {
-                agent.drain(Duration.ofSeconds(3));
+                agent.drain(Duration.ofSeconds(8));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -167,6 +176,7 @@ class AgentHandOverTest {
         old.next(AgentMessage.KindCase.DRAINING, WAIT);
         old.handOver(Duration.ofSeconds(10));
         assertNull(gateway.nextSession(QUIET), "a draining agent goes nowhere else");
+        held.socket().close();
         drain.join(WAIT.toMillis());
     }
 
