@@ -17,9 +17,9 @@ import org.jboss.logging.Logger;
 /**
  * Asks an agent of a tunnel to reach a destination, and ends the pending dial on whichever comes first: the data
  * connection, a DialResult, the deadline, the client hanging up or the agent going away (then, or when it drains,
- * the dial moves to another agent of the tunnel if there is one: nothing has reached the destination yet). The DialRequest goes on one
- * of the agent's parked data connections when there is one (no handshake, no control-stream hop; preferably one on
- * the client's loop), on its control stream otherwise.
+ * the dial moves to another agent of the tunnel if there is one: nothing has reached the destination yet). The
+ * DialRequest goes on one of the agent's parked data connections when there is one (no handshake, no control-stream
+ * hop; preferably one on the client's loop), on its control stream otherwise.
  */
 @Singleton
 public class Dialer {
