@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.secureconnect.agent.config.AgentSettings;
-import io.secureconnect.agent.config.HostPort;
-import io.secureconnect.agent.config.ProxySettings;
+import io.secureconnect.agent.net.HostPort;
+import io.secureconnect.agent.net.ProxySettings;
 import io.secureconnect.agent.dial.Allowlist;
 import io.secureconnect.agent.dial.Resolver;
 import io.secureconnect.agent.support.ConnectProxy;

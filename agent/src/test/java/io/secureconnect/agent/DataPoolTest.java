@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.secureconnect.agent.config.AgentSettings;
-import io.secureconnect.agent.config.HostPort;
+import io.secureconnect.agent.net.HostPort;
 import io.secureconnect.agent.dial.Allowlist;
 import io.secureconnect.agent.dial.Resolver;
 import io.secureconnect.agent.support.DataEndpoint;

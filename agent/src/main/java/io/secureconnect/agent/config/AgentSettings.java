@@ -1,6 +1,8 @@
 package io.secureconnect.agent.config;
 
 import io.secureconnect.agent.dial.Allowlist;
+import io.secureconnect.agent.net.HostPort;
+import io.secureconnect.agent.net.ProxySettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

@@ -7,7 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.util.AttributeKey;
 import io.secureconnect.datalink.Carrier;
-import io.secureconnect.agent.config.HostPort;
+import io.secureconnect.agent.net.HostPort;
 import io.secureconnect.proto.tunnel.v1.DataPool;
 import io.secureconnect.proto.tunnel.v1.DataPreamble;
 import io.secureconnect.proto.tunnel.v1.DialRequest;

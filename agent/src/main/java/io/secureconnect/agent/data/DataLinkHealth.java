@@ -1,6 +1,6 @@
 package io.secureconnect.agent.data;
 
-import io.secureconnect.agent.config.HostPort;
+import io.secureconnect.agent.net.HostPort;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;

@@ -1,6 +1,6 @@
 package io.secureconnect.agent.dial;
 
-import io.secureconnect.agent.config.HostPort;
+import io.secureconnect.agent.net.HostPort;
 import java.net.InetAddress;
 import java.util.Locale;
 import java.util.Optional;

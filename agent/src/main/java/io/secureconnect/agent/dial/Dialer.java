@@ -4,7 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.util.NetUtil;
-import io.secureconnect.agent.config.HostPort;
+import io.secureconnect.agent.net.HostPort;
 import io.secureconnect.agent.data.DataConnectionPool;
 import io.secureconnect.agent.data.DataPlane;
 import io.secureconnect.agent.data.GatewayDataConnector;

@@ -6,7 +6,7 @@ import io.grpc.ProxyDetector;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.secureconnect.agent.config.AgentSettings;
-import io.secureconnect.agent.config.ProxySettings;
+import io.secureconnect.agent.net.ProxySettings;
 import io.secureconnect.agent.data.DataPlane;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,6 +1,6 @@
 package io.secureconnect.agent.link;
 
-import io.secureconnect.agent.config.HostPort;
+import io.secureconnect.agent.net.HostPort;
 import io.secureconnect.proto.tunnel.v1.Welcome;
 import java.time.Duration;
 

@@ -3,7 +3,7 @@ package io.secureconnect.agent.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.secureconnect.agent.config.HostPort;
+import io.secureconnect.agent.net.HostPort;
 import java.net.ConnectException;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.secureconnect.agent.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.secureconnect.agent.config.HostPort;
+import io.secureconnect.agent.net.HostPort;
 import io.secureconnect.proto.tunnel.v1.Welcome;
 import org.junit.jupiter.api.Test;
 

@@ -10,7 +10,7 @@ import io.grpc.stub.StreamObserver;
 import io.secureconnect.gateway.config.GatewaySettings;
 import io.secureconnect.gateway.data.DataPools;
 import io.secureconnect.gateway.keys.KeyValidatorClient;
-import io.secureconnect.gateway.runtime.GatewayScheduler;
+import io.secureconnect.gateway.threads.GatewayScheduler;
 import io.secureconnect.gateway.tunnel.Dialer;
 import io.secureconnect.gateway.tunnel.TunnelManager;
 import io.secureconnect.proto.tunnel.v1.AgentMessage;

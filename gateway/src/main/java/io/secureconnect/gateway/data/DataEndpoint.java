@@ -5,7 +5,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.secureconnect.gateway.config.GatewaySettings;
 import io.secureconnect.gateway.metrics.GatewayMetrics;
-import io.secureconnect.gateway.runtime.NettyLoops;
+import io.secureconnect.gateway.threads.NettyLoops;
 import io.secureconnect.gateway.tls.TlsMaterial;
 import io.secureconnect.gateway.tunnel.Dialer;
 import io.secureconnect.gateway.tunnel.PendingDials;

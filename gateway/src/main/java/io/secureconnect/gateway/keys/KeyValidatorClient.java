@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Validates an agent's API key through key-validator: core_pipeline_view with an ABAC scope of All, asking for the
  * lease receipt that tunnel-registry needs to lease a port for the key. Refuses every key while revocations cannot
- * be followed (fail closed, {@link RevocationWatcher#stale()}).
+ * be followed (fail closed, {@link RevocationFeed#stale()}).
  */
 @Singleton
 public class KeyValidatorClient {
@@ -25,9 +25,9 @@ public class KeyValidatorClient {
     @GrpcClient("keyvalidator")
     KeyValidatorGrpc.KeyValidatorBlockingStub keys;
 
-    private final RevocationWatcher revocations;
+    private final RevocationFeed revocations;
 
-    public KeyValidatorClient(RevocationWatcher revocations) {
+    public KeyValidatorClient(RevocationFeed revocations) {
         this.revocations = revocations;
     }
 

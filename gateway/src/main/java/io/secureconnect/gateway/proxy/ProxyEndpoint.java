@@ -8,7 +8,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.secureconnect.gateway.config.GatewaySettings;
 import io.secureconnect.gateway.metrics.GatewayMetrics;
-import io.secureconnect.gateway.runtime.NettyLoops;
+import io.secureconnect.gateway.threads.NettyLoops;
 import io.secureconnect.gateway.tls.TlsMaterial;
 import io.secureconnect.gateway.tunnel.Dialer;
 import io.secureconnect.gateway.tunnel.TunnelManager;

@@ -4,7 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.gateway.config.GatewaySettings;
-import io.secureconnect.gateway.runtime.GatewayScheduler;
+import io.secureconnect.gateway.threads.GatewayScheduler;
 import io.secureconnect.proto.tunnelregistry.v1.Gateway;
 import io.secureconnect.proto.tunnelregistry.v1.RegisterGatewayResponse;
 import jakarta.inject.Singleton;

@@ -10,7 +10,7 @@ import io.secureconnect.gateway.keys.KeyCheck;
 import io.secureconnect.gateway.metrics.GatewayMetrics;
 import io.secureconnect.gateway.registry.GatewayRegistration;
 import io.secureconnect.gateway.registry.RegistryClient;
-import io.secureconnect.gateway.runtime.GatewayScheduler;
+import io.secureconnect.gateway.threads.GatewayScheduler;
 import io.secureconnect.proto.tunnel.v1.GoodbyeReason;
 import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseRequest;
 import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseResponse;

@@ -11,7 +11,7 @@ public record TunnelView(UUID tunnelId, String accountIdentifier, int port, Tunn
         long epoch, Instant leaseExpiresAt, String gatewayId, String proxyHost, String agentHost, String agentVersion,
         Instant connectedSince, Instant disconnectedSince, Instant lastHeartbeat, long bytesIn, long bytesOut) {
 
-    static TunnelView of(TunnelRecord t) {
+    public static TunnelView of(TunnelRecord t) {
         return new TunnelView(t.tunnelId(), t.accountId(), t.port(),
                 t.connected() ? TunnelStatus.CONNECTED : TunnelStatus.DISCONNECTED, t.apiKeyId(), t.epoch(),
                 t.leaseExpiresAt(), t.gatewayId(), t.proxyHost(), t.agentHost(), t.agentVersion(), t.connectedSince(),

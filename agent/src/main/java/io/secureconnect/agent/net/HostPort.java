@@ -1,4 +1,4 @@
-package io.secureconnect.agent.config;
+package io.secureconnect.agent.net;
 
 import java.util.Optional;
 import java.util.regex.Pattern;

@@ -1,9 +1,9 @@
-package io.secureconnect.gateway.registry;
+package io.secureconnect.gateway.events;
 
 import io.quarkus.grpc.GrpcClient;
 import io.secureconnect.gateway.config.GatewaySettings;
-import io.secureconnect.gateway.runtime.GatewayScheduler;
-import io.secureconnect.gateway.runtime.ResubscribingStream;
+import io.secureconnect.gateway.threads.GatewayScheduler;
+import io.secureconnect.gateway.threads.ResubscribingStream;
 import io.secureconnect.gateway.tunnel.TunnelManager;
 import io.secureconnect.proto.tunnelregistry.v1.LeaseEvent;
 import io.secureconnect.proto.tunnelregistry.v1.TunnelRegistryGrpc;

@@ -1,11 +1,12 @@
-package io.secureconnect.gateway.keys;
+package io.secureconnect.gateway.events;
 
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcClient;
 import io.secureconnect.gateway.config.GatewaySettings;
-import io.secureconnect.gateway.runtime.GatewayScheduler;
-import io.secureconnect.gateway.runtime.ResubscribingStream;
+import io.secureconnect.gateway.keys.RevocationFeed;
+import io.secureconnect.gateway.threads.GatewayScheduler;
+import io.secureconnect.gateway.threads.ResubscribingStream;
 import io.secureconnect.gateway.tunnel.TunnelManager;
 import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
 import io.secureconnect.proto.keyvalidator.v1.RevocationEvent;
@@ -23,7 +24,7 @@ import org.jboss.logging.Logger;
  * tunnel closes and agents are refused until the stream is back.
  */
 @Singleton
-public class RevocationWatcher {
+public class RevocationWatcher implements RevocationFeed {
 
     /** A channel, not a stub: Quarkus injects only blocking and Mutiny stubs; streaming uses grpc-java's async stub. */
     @GrpcClient("keyvalidator")
@@ -62,6 +63,7 @@ public class RevocationWatcher {
     }
 
     /** True while revocations have not been followed for longer than the setting allows: admit no agent. */
+    @Override
     public boolean stale() {
         return stream.downFor().compareTo(maxStaleness) > 0;
     }

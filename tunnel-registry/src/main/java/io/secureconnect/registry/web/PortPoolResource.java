@@ -1,10 +1,11 @@
-package io.secureconnect.registry.pool;
+package io.secureconnect.registry.web;
 
 import io.secureconnect.common.auth.CurrentCaller;
 import io.secureconnect.common.auth.Target;
 import io.secureconnect.common.problem.ProblemException;
+import io.secureconnect.registry.pool.PortPool;
+import io.secureconnect.registry.pool.PortPoolView;
 import io.secureconnect.registry.tunnel.TunnelQueries;
-import io.secureconnect.registry.web.Params;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

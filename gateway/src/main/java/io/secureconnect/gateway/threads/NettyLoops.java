@@ -1,4 +1,4 @@
-package io.secureconnect.gateway.runtime;
+package io.secureconnect.gateway.threads;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;

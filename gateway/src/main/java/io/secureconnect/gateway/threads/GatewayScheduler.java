@@ -1,4 +1,4 @@
-package io.secureconnect.gateway.runtime;
+package io.secureconnect.gateway.threads;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;

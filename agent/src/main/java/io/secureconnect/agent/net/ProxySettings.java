@@ -1,4 +1,4 @@
-package io.secureconnect.agent.config;
+package io.secureconnect.agent.net;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +11,7 @@ import java.util.Optional;
 public record ProxySettings(HostPort address, Optional<String> username, Optional<String> password) {
 
     /** Parses {@code http://[user[:password]@]host[:port]} or {@code host:port}; the default port is 3128. */
-    static Optional<ProxySettings> parse(String text) {
+    public static Optional<ProxySettings> parse(String text) {
         String rest = text;
         int scheme = rest.indexOf("://");
         if (scheme >= 0) {
@@ -49,7 +49,7 @@ public record ProxySettings(HostPort address, Optional<String> username, Optiona
     }
 
     /** The value as it may be shown: the credentials replaced by {@code ***}. */
-    static String redact(String text) {
+    public static String redact(String text) {
         int at = text.lastIndexOf('@');
         if (at < 0) {
             return text;

@@ -1,4 +1,4 @@
-package io.secureconnect.registry.tunnel;
+package io.secureconnect.registry.web;
 
 import io.secureconnect.common.auth.Coverage;
 import io.secureconnect.common.auth.CurrentCaller;
@@ -6,7 +6,10 @@ import io.secureconnect.common.auth.ResourceRef;
 import io.secureconnect.common.auth.Target;
 import io.secureconnect.common.problem.ProblemException;
 import io.secureconnect.registry.lease.LeaseService;
-import io.secureconnect.registry.web.Params;
+import io.secureconnect.registry.tunnel.TunnelQueries;
+import io.secureconnect.registry.tunnel.TunnelRecord;
+import io.secureconnect.registry.tunnel.TunnelStatus;
+import io.secureconnect.registry.tunnel.TunnelView;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
