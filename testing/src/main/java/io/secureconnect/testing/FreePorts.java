@@ -3,21 +3,44 @@ package io.secureconnect.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Ports for processes that cannot be told to bind port 0 and report back (e.g. a child JVM). */
+/**
+ * Ports for processes that cannot be told to bind port 0 and report back (e.g. a child JVM). They come from below
+ * the kernel's ephemeral range (32768 and up): a port the kernel handed out for a moment can be taken again at once
+ * as the local port of any outgoing connection, which made a child's bind fail now and then ("Address already in
+ * use"); ports below that range are only ever taken by servers. Handed out in turn from a random start, so two calls
+ * of one run never get the same port.
+ */
 public final class FreePorts {
+
+    static final int FIRST = 20000;
+    static final int LAST = 29999;
+    private static final AtomicInteger NEXT = new AtomicInteger(ThreadLocalRandom.current().nextInt(LAST - FIRST + 1));
 
     private FreePorts() {
     }
 
-    /** A loopback port that was free a moment ago; the OS does not hand it out again right away. */
+    /** A port free on every address a moment ago, below the ephemeral range, not handed out before by this JVM. */
     public static int next() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
+        for (int attempt = 0; attempt <= LAST - FIRST; attempt++) {
+            int port = FIRST + Math.floorMod(NEXT.getAndIncrement(), LAST - FIRST + 1);
+            if (free(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port in " + FIRST + "-" + LAST);
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), port), 1);
+            return true;
+        } catch (IOException taken) {
+            return false;
         }
     }
 
