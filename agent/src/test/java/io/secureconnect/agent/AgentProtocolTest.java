@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.secureconnect.agent.config.AgentSettings;
-import io.secureconnect.agent.net.HostPort;
 import io.secureconnect.agent.dial.Allowlist;
 import io.secureconnect.agent.dial.Resolver;
 import io.secureconnect.agent.link.TunnelLink;
+import io.secureconnect.agent.net.HostPort;
 import io.secureconnect.agent.support.DataEndpoint;
 import io.secureconnect.agent.support.FakeGateway;
 import io.secureconnect.agent.support.LogCapture;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.secureconnect.agent.config.AgentSettings;
-import io.secureconnect.agent.net.HostPort;
-import io.secureconnect.agent.net.ProxySettings;
 import io.secureconnect.agent.dial.Allowlist;
 import io.secureconnect.agent.dial.Resolver;
+import io.secureconnect.agent.net.HostPort;
+import io.secureconnect.agent.net.ProxySettings;
 import io.secureconnect.agent.support.ConnectProxy;
 import io.secureconnect.agent.support.DataEndpoint;
 import io.secureconnect.agent.support.FakeGateway;

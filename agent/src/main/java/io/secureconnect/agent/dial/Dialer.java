@@ -2,18 +2,16 @@ package io.secureconnect.agent.dial;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.EventLoop;
 import io.netty.util.NetUtil;
-import io.secureconnect.agent.net.HostPort;
 import io.secureconnect.agent.data.DataConnectionPool;
+import io.secureconnect.agent.data.DataLinkHealth;
 import io.secureconnect.agent.data.DataPlane;
 import io.secureconnect.agent.data.GatewayDataConnector;
 import io.secureconnect.agent.data.Splicer;
-import io.secureconnect.datalink.Carrier;
+import io.secureconnect.agent.net.HostPort;
 import io.secureconnect.proto.tunnel.v1.DataPool;
 import io.secureconnect.proto.tunnel.v1.DataPreamble;
 import io.secureconnect.proto.tunnel.v1.DialRequest;
-import io.secureconnect.proto.tunnel.v1.DialResult;
 import io.secureconnect.proto.tunnel.v1.DialStatus;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -33,8 +32,7 @@ import org.jboss.logging.Logger;
  * Answers one DialRequest: checks ALLOW, resolves the name with the private network's DNS, keeps the addresses that
  * ALLOW and the {@link HostGuard} let through, connects within the request's timeout, then opens the data
  * connection to the gateway, sends the preamble and starts relaying.
- * The future completes with the DialResult to send back when the dial failed, or empty when the data connection
- * carries the answer (success).
+ * Each dial is a {@link Dial} that owns its parked carrier; the future completes with its {@link DialOutcome}.
  */
 public final class Dialer {
 
@@ -88,7 +86,7 @@ public final class Dialer {
      *                 {@link #dial}), so failures can be told on the control stream
      */
     public Tunnel tunnel(String tunnelId, HostPort dataEndpoint, Optional<DataPool> terms,
-                         BiConsumer<DialRequest, CompletableFuture<Optional<DialResult>>> assigned) {
+                         BiConsumer<DialRequest, CompletableFuture<DialOutcome>> assigned) {
         gateway.use(dataEndpoint);
         if (terms.isEmpty() || terms.get().getMaxParked() <= 0 || terms.get().getPoolId().isEmpty()) {
             return new Tunnel(tunnelId, dataEndpoint);
@@ -102,219 +100,172 @@ public final class Dialer {
     }
 
     /** A DialRequest from the control stream: the answer goes on a new data connection. */
-    public CompletableFuture<Optional<DialResult>> dial(DialRequest request, Tunnel tunnel) {
+    public CompletableFuture<DialOutcome> dial(DialRequest request, Tunnel tunnel) {
         return dial(request, tunnel, null);
     }
 
     /**
      * @param carrier the parked data connection the gateway wrote the request on (the answer goes there; it is
-     *                closed when the dial fails), or null for a new one
+     *                released when the dial fails), or null for a new one
      */
-    CompletableFuture<Optional<DialResult>> dial(DialRequest request, Tunnel tunnel, Channel carrier) {
-        String id = request.getConnectionId();
-        if (draining.getAsBoolean()) {
-            release(carrier);
-            return failed(DialFailures.result(id, DialStatus.DIAL_STATUS_DRAINING,
-                    "the agent is shutting down and takes no new connections"), request);
-        }
+    CompletableFuture<DialOutcome> dial(DialRequest request, Tunnel tunnel, Channel carrier) {
         String host = request.getHost();
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
         int port = request.getPort();
-        if (host.isEmpty() || port < 1 || port > 65535) {
-            release(carrier);
-            return failed(DialFailures.result(id, DialStatus.DIAL_STATUS_UNREACHABLE,
-                    "not a destination: host '" + request.getHost() + "', port " + port), request);
+        boolean destination = !host.isEmpty() && port >= 1 && port <= 65535;
+        boolean nameAllowed = destination && allow.allowsName(host, port);
+        Dial dial = new Dial(request, tunnel, carrier, carrier == null ? plane.nextLoop() : carrier.eventLoop(), host,
+                destination ? destination(host, port) : host + ":" + port, nameAllowed, timeoutMillis(request));
+        CompletableFuture<DialOutcome> logged = dial.outcome().whenComplete((outcome, error) -> log(dial, outcome));
+        if (draining.getAsBoolean()) {
+            dial.fail(DialStatus.DIAL_STATUS_DRAINING, "the agent is shutting down and takes no new connections");
+        } else if (!destination) {
+            dial.fail(DialStatus.DIAL_STATUS_UNREACHABLE,
+                    "not a destination: host '" + request.getHost() + "', port " + port);
+        } else if (!nameAllowed && !allow.hasNetworkRules()) {
+            dial.fail(DialStatus.DIAL_STATUS_REFUSED_BY_ALLOWLIST, dial.destination + " is not in the agent's ALLOW list");
+        } else {
+            start(dial);
         }
-        String destination = new HostPort(host, port).toString();
-        boolean nameAllowed = allow.allowsName(host, port);
-        if (!nameAllowed && !allow.hasNetworkRules()) {
-            release(carrier);
-            return failed(refused(id, destination), request);
-        }
-        long timeoutMillis = timeoutMillis(request);
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-        CompletableFuture<Optional<DialResult>> result = new CompletableFuture<>();
-        EventLoop loop = carrier == null ? plane.nextLoop() : carrier.eventLoop();
-        String resolvedHost = host;
+        return logged;
+    }
+
+    static String destination(String host, int port) {
+        return new HostPort(host, port).toString();
+    }
+
+    private void start(Dial dial) {
         Runnable work = () -> {
             try {
-                resolveAndConnect(request, tunnel, carrier, loop, resolvedHost, nameAllowed, destination,
-                        timeoutMillis, deadline, result);
+                resolveAndConnect(dial);
             } catch (RuntimeException e) {
-                release(carrier);
-                result.complete(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_UNREACHABLE,
-                        "cannot dial " + destination + ": " + e)));
+                dial.fail(DialStatus.DIAL_STATUS_UNREACHABLE, "cannot dial " + dial.destination + ": " + e);
             }
         };
-        if (NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
+        if (NetUtil.isValidIpV4Address(dial.host) || NetUtil.isValidIpV6Address(dial.host)) {
             // An address: nothing to resolve, nothing blocks. Still a task on the loop, not inline: a socket created
             // while the loop is dispatching an epoll batch could take the fd of one closed earlier in that batch
             // and receive its stale event (Netty maps events to channels by fd).
-            loop.execute(work);
+            dial.loop.execute(work);
         } else {
             blocking.execute(work);
         }
         // The JDK resolver has no timeout of its own: the dial's deadline bounds it (and everything after it). The
         // timer runs on the dial's own loop: no other thread to wake per dial.
-        var timer = loop.schedule(() -> result.complete(Optional.of(DialFailures.result(id,
-                DialStatus.DIAL_STATUS_TIMEOUT, "no answer from " + destination + " within " + timeoutMillis
-                        + " ms"))), timeoutMillis + 50, java.util.concurrent.TimeUnit.MILLISECONDS);
-        result.whenComplete((answer, error) -> timer.cancel(false));
-        return result.thenApply(answer -> {
-            answer.ifPresentOrElse(failure -> logFailure(request, failure),
-                    () -> LOG.debugf("connection %s to %s: connected", id, destination));
-            return answer;
-        });
+        var timer = dial.loop.schedule(() -> dial.fail(DialStatus.DIAL_STATUS_TIMEOUT, "no answer from "
+                + dial.destination + " within " + dial.timeoutMillis + " ms"), dial.timeoutMillis + 50,
+                TimeUnit.MILLISECONDS);
+        dial.outcome().whenComplete((outcome, error) -> timer.cancel(false));
     }
 
-    private void resolveAndConnect(DialRequest request, Tunnel tunnel, Channel parked, EventLoop loop, String host,
-                                   boolean nameAllowed,
-                                   String destination, long timeoutMillis, long deadline,
-                                   CompletableFuture<Optional<DialResult>> result) {
-        String id = request.getConnectionId();
+    private void resolveAndConnect(Dial dial) {
         InetAddress[] resolved;
         try {
-            resolved = resolver.resolve(host);
+            resolved = resolver.resolve(dial.host);
         } catch (UnknownHostException e) {
-            release(parked);
-            result.complete(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_NAME_NOT_RESOLVED,
-                    host + " does not resolve in the agent's network")));
+            dial.fail(DialStatus.DIAL_STATUS_NAME_NOT_RESOLVED, dial.host + " does not resolve in the agent's network");
             return;
         }
-        if (System.nanoTime() - deadline > 0) {
-            release(parked);
-            result.complete(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_TIMEOUT,
-                    "resolving " + host + " took longer than " + timeoutMillis + " ms")));
+        if (dial.overdue()) {
+            dial.fail(DialStatus.DIAL_STATUS_TIMEOUT,
+                    "resolving " + dial.host + " took longer than " + dial.timeoutMillis + " ms");
             return;
         }
         List<InetAddress> addresses = new ArrayList<>();
         Optional<String> guarded = Optional.empty();
         for (InetAddress each : resolved) {
             InetAddress address = HostGuard.unmapped(each);
-            Optional<String> refusal = guard.refusal(host, address, request.getPort());
+            Optional<String> refusal = guard.refusal(dial.host, address, dial.port());
             if (refusal.isPresent()) {
                 guarded = guarded.or(() -> refusal);
-            } else if (nameAllowed || allow.allowsAddress(address, request.getPort())) {
+            } else if (dial.nameAllowed || allow.allowsAddress(address, dial.port())) {
                 addresses.add(address);
             }
         }
         if (addresses.isEmpty()) {
             String shown = Arrays.stream(resolved).map(InetAddress::getHostAddress).collect(Collectors.joining(", "));
-            release(parked);
-            result.complete(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_REFUSED_BY_ALLOWLIST,
-                    guarded.orElse(destination + " (" + shown + ") is not in the agent's ALLOW list"))));
+            dial.fail(DialStatus.DIAL_STATUS_REFUSED_BY_ALLOWLIST,
+                    guarded.orElse(dial.destination + " (" + shown + ") is not in the agent's ALLOW list"));
             return;
         }
-        connect(request, tunnel, parked, addresses, 0, loop, timeoutMillis, deadline, result);
+        connect(dial, addresses, 0);
     }
 
     /**
      * Tries the allowed addresses in order, each with what is left of the timeout, on the loop of the parked data
      * connection carrying this dial (if any), so the two can be spliced without a thread hop.
      */
-    private void connect(DialRequest request, Tunnel tunnel, Channel parked,
-                         List<InetAddress> addresses, int index, EventLoop loop, long timeoutMillis, long deadline,
-                         CompletableFuture<Optional<DialResult>> result) {
-        String id = request.getConnectionId();
-        InetSocketAddress address = new InetSocketAddress(addresses.get(index), request.getPort());
-        long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
+    private void connect(Dial dial, List<InetAddress> addresses, int index) {
+        InetSocketAddress address = new InetSocketAddress(addresses.get(index), dial.port());
+        long leftMillis = dial.millisLeft();
         if (leftMillis <= 0) {
-            release(parked);
-            result.complete(Optional.of(DialFailures.result(id, DialStatus.DIAL_STATUS_TIMEOUT,
-                    "no answer from " + request.getHost() + ":" + request.getPort() + " within " + timeoutMillis
-                            + " ms")));
+            dial.fail(DialStatus.DIAL_STATUS_TIMEOUT, "no answer from " + dial.request.getHost() + ":" + dial.port()
+                    + " within " + dial.timeoutMillis + " ms");
             return;
         }
-        plane.destinationBootstrap(loop, (int) Math.min(Integer.MAX_VALUE, leftMillis)).connect(address)
+        plane.destinationBootstrap(dial.loop, (int) Math.min(Integer.MAX_VALUE, leftMillis)).connect(address)
                 .addListener((ChannelFuture connected) -> {
-                    if (result.isDone()) {
-                        release(parked);
+                    if (dial.done()) {
                         connected.channel().close(); // timed out meanwhile: the gateway gave up on it
                     } else if (connected.isSuccess()) {
-                        if (parked != null && parked.isActive()) {
-                            splice(request, tunnel, connected.channel(), parked, result);
+                        Channel carrier = dial.takeCarrier();
+                        if (carrier != null) {
+                            splice(dial, connected.channel(), carrier);
                         } else {
-                            release(parked);
-                            openDataConnection(request, tunnel, connected.channel(), result);
+                            openDataConnection(dial, connected.channel());
                         }
-                    } else if (index + 1 < addresses.size() && deadline - System.nanoTime() > 0) {
-                        connect(request, tunnel, parked, addresses, index + 1, loop, timeoutMillis, deadline, result);
+                    } else if (index + 1 < addresses.size() && !dial.overdue()) {
+                        connect(dial, addresses, index + 1);
                     } else {
-                        release(parked);
-                        result.complete(Optional.of(
-                                DialFailures.connectFailed(id, address, connected.cause(), timeoutMillis)));
+                        dial.fail(new DialOutcome.Failed(DialFailures.connectFailed(dial.id(), address,
+                                connected.cause(), dial.timeoutMillis)));
                     }
                 });
     }
 
     /** No parked connection: a new one, resolving the gateway's name off the event loop. */
-    private void openDataConnection(DialRequest request, Tunnel tunnel, Channel destination,
-                                    CompletableFuture<Optional<DialResult>> result) {
+    private void openDataConnection(Dial dial, Channel destination) {
         blocking.execute(() -> {
             GatewayDataConnector.Route route;
             try {
-                route = gateway.route(tunnel.dataEndpoint());
+                route = gateway.route(dial.tunnel.dataEndpoint());
             } catch (UnknownHostException e) {
                 destination.close();
-                result.complete(Optional.of(DialFailures.result(request.getConnectionId(),
-                        DialStatus.DIAL_STATUS_DATA_CONNECTION_FAILED,
-                        "the agent cannot resolve the gateway's data endpoint (" + e.getMessage() + ")")));
+                dial.fail(DialStatus.DIAL_STATUS_DATA_CONNECTION_FAILED,
+                        "the agent cannot resolve the gateway's data endpoint (" + e.getMessage() + ")");
                 return;
             }
-            openDataConnection(request, tunnel, route, destination, result);
+            openDataConnection(dial, route, destination);
         });
     }
 
-    private void openDataConnection(DialRequest request, Tunnel tunnel, GatewayDataConnector.Route route,
-                                    Channel destination, CompletableFuture<Optional<DialResult>> result) {
+    private void openDataConnection(Dial dial, GatewayDataConnector.Route route, Channel destination) {
         gateway.open(destination.eventLoop(), route).addListener(opened -> {
             if (!opened.isSuccess()) {
                 destination.close();
-                Throwable cause = opened.cause();
-                result.complete(Optional.of(DialFailures.result(request.getConnectionId(),
-                        DialStatus.DIAL_STATUS_DATA_CONNECTION_FAILED, "the agent cannot open a data connection to the"
-                                + " gateway at " + route.endpoint() + ": " + io.secureconnect.agent.data.DataLinkHealth.describe(cause))));
+                dial.fail(DialStatus.DIAL_STATUS_DATA_CONNECTION_FAILED, "the agent cannot open a data connection to"
+                        + " the gateway at " + route.endpoint() + ": " + DataLinkHealth.describe(opened.cause()));
                 return;
             }
-            if (result.isDone()) {
+            if (dial.done()) {
                 destination.close(); // timed out meanwhile
                 ((Channel) opened.getNow()).close();
                 return;
             }
-            splice(request, tunnel, destination, (Channel) opened.getNow(), result);
+            splice(dial, destination, (Channel) opened.getNow());
         });
     }
 
-    private void splice(DialRequest request, Tunnel tunnel, Channel destination, Channel data,
-                        CompletableFuture<Optional<DialResult>> result) {
+    private void splice(Dial dial, Channel destination, Channel data) {
         DataPreamble preamble = DataPreamble.newBuilder()
-                .setTunnelId(tunnel.tunnelId())
-                .setConnectionId(request.getConnectionId())
-                .setTicket(request.getTicket())
+                .setTunnelId(dial.tunnel.tunnelId())
+                .setConnectionId(dial.id())
+                .setTicket(dial.request.getTicket())
                 .build();
         splicer.join(destination, data, preamble);
-        result.complete(Optional.empty());
-    }
-
-    /**
-     * The parked connection of a dial that failed. A reusable one stays: nothing moved on it, so it is idle again
-     * (the gateway does the same on the DialResult); closing it would also make the gateway re-send the dial on the
-     * control stream. A single-use one closes (the pool has replaced it).
-     */
-    private static void release(Channel parked) {
-        if (parked == null) {
-            return;
-        }
-        Carrier carrier = Carrier.of(parked);
-        if (carrier == null) {
-            parked.close();
-        } else if (parked.eventLoop().inEventLoop()) {
-            carrier.unused();
-        } else {
-            parked.eventLoop().execute(carrier::unused);
-        }
+        dial.connected();
     }
 
     static long timeoutMillis(DialRequest request) {
@@ -325,18 +276,12 @@ public final class Dialer {
         return millis <= 0 ? DEFAULT_TIMEOUT_MILLIS : Math.min(millis, MAX_TIMEOUT_MILLIS);
     }
 
-    private static DialResult refused(String id, String destination) {
-        return DialFailures.result(id, DialStatus.DIAL_STATUS_REFUSED_BY_ALLOWLIST,
-                destination + " is not in the agent's ALLOW list");
-    }
-
-    private CompletableFuture<Optional<DialResult>> failed(DialResult failure, DialRequest request) {
-        logFailure(request, failure);
-        return CompletableFuture.completedFuture(Optional.of(failure));
-    }
-
-    private static void logFailure(DialRequest request, DialResult failure) {
-        LOG.infof("connection %s to %s:%d: %s: %s", request.getConnectionId(), request.getHost(), request.getPort(),
-                failure.getStatus().name().replace("DIAL_STATUS_", ""), failure.getMessage());
+    private static void log(Dial dial, DialOutcome outcome) {
+        if (outcome instanceof DialOutcome.Failed failed) {
+            LOG.infof("connection %s to %s:%d: %s: %s", dial.id(), dial.request.getHost(), dial.port(),
+                    failed.result().getStatus().name().replace("DIAL_STATUS_", ""), failed.result().getMessage());
+        } else if (outcome != null) {
+            LOG.debugf("connection %s to %s: connected", dial.id(), dial.destination);
+        }
     }
 }

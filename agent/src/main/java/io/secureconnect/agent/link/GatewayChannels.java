@@ -5,15 +5,15 @@ import io.grpc.ManagedChannel;
 import io.grpc.ProxyDetector;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.SslContext;
 import io.secureconnect.agent.config.AgentSettings;
-import io.secureconnect.agent.net.ProxySettings;
 import io.secureconnect.agent.data.DataPlane;
+import io.secureconnect.agent.net.ProxySettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
-import io.netty.handler.ssl.SslContext;
 
 /**
  * Builds the control channel to REMOTE_SERVER: gRPC over TLS (the gateway's certificate and host name checked

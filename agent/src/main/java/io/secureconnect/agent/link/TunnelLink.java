@@ -6,10 +6,10 @@ import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
 import io.secureconnect.agent.config.AgentSettings;
 import io.secureconnect.agent.data.OpenConnections;
+import io.secureconnect.agent.dial.DialOutcome;
 import io.secureconnect.agent.dial.Dialer;
 import io.secureconnect.proto.tunnel.v1.AgentMessage;
 import io.secureconnect.proto.tunnel.v1.DialRequest;
-import io.secureconnect.proto.tunnel.v1.DialResult;
 import io.secureconnect.proto.tunnel.v1.Draining;
 import io.secureconnect.proto.tunnel.v1.GatewayMessage;
 import io.secureconnect.proto.tunnel.v1.Goodbye;
@@ -21,7 +21,6 @@ import io.secureconnect.proto.tunnel.v1.TunnelServiceGrpc;
 import io.secureconnect.proto.tunnel.v1.Welcome;
 import java.time.Duration;
 import java.util.Set;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -232,17 +231,17 @@ public final class TunnelLink {
     }
 
     /** A dial's failure goes back on the control stream; success is told by its data connection. */
-    private void report(Session session, DialRequest request, CompletableFuture<Optional<DialResult>> outcome) {
-        outcome.whenComplete((failure, error) -> {
-            if (error == null && failure.isEmpty()) {
+    private void report(Session session, DialRequest request, CompletableFuture<DialOutcome> outcome) {
+        outcome.whenComplete((done, error) -> {
+            if (done instanceof DialOutcome.Connected) {
                 return; // the data connection told the gateway
             }
             executor.execute(() -> {
                 if (error != null) {
                     LOG.warnf("connection %s: dial failed unexpectedly: %s", request.getConnectionId(), error);
-                    return;
+                } else if (done instanceof DialOutcome.Failed failed) {
+                    session.send(AgentMessage.newBuilder().setDialResult(failed.result()).build());
                 }
-                failure.ifPresent(result -> session.send(AgentMessage.newBuilder().setDialResult(result).build()));
             });
         });
     }

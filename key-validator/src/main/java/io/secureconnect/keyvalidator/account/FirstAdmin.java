@@ -1,9 +1,9 @@
 package io.secureconnect.keyvalidator.account;
 
 import io.secureconnect.keyvalidator.apikey.ApiKey;
-import io.secureconnect.keyvalidator.apikey.ApiKeyType;
 import io.secureconnect.keyvalidator.role.PrincipalType;
 import io.secureconnect.keyvalidator.role.RoleBinding;
+import io.secureconnect.keyvalidator.secret.ApiKeyType;
 import io.secureconnect.keyvalidator.token.IssuedToken;
 import io.secureconnect.keyvalidator.token.TokenService;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -2,6 +2,7 @@ package io.secureconnect.keyvalidator.apikey;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.secureconnect.keyvalidator.scope.Scope;
+import io.secureconnect.keyvalidator.secret.ApiKeyType;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;

@@ -1,5 +1,6 @@
 package io.secureconnect.keyvalidator.apikey;
 
+import io.secureconnect.keyvalidator.secret.ApiKeyType;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 

@@ -99,7 +99,7 @@ public class ApiKeyService {
     public void delete(Scope scope, String identifier) {
         revocationLog.lockForWrite();
         ApiKey key = require(scope, identifier);
-        revocationLog.keyDeleted(key);
+        revocationLog.keyDeleted(key.accountId, key.identifier, key.id);
         key.delete();
         LOG.infof("api key deleted: account=%s org=%s project=%s key=%s", key.accountId, key.orgId,
                 key.projectId, key.identifier);

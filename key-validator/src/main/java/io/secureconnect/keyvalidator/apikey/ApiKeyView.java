@@ -1,5 +1,6 @@
 package io.secureconnect.keyvalidator.apikey;
 
+import io.secureconnect.keyvalidator.secret.ApiKeyType;
 import java.time.Instant;
 import java.util.Map;
 

@@ -2,7 +2,7 @@ package io.secureconnect.keyvalidator.ratelimit;
 
 import io.quarkus.runtime.StartupEvent;
 import io.secureconnect.keyvalidator.config.KeysConfig;
-import io.secureconnect.keyvalidator.revocation.Background;
+import io.secureconnect.keyvalidator.jobs.Background;
 import io.secureconnect.keyvalidator.secret.TokenString;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

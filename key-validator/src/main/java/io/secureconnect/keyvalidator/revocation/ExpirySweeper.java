@@ -3,6 +3,7 @@ package io.secureconnect.keyvalidator.revocation;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
 import io.secureconnect.keyvalidator.config.KeysConfig;
+import io.secureconnect.keyvalidator.jobs.Background;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;

@@ -1,6 +1,5 @@
 package io.secureconnect.keyvalidator.revocation;
 
-import io.secureconnect.keyvalidator.apikey.ApiKey;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -26,19 +25,20 @@ public class RevocationLog {
                 .setParameter(1, LOCK_KEY).getSingleResult();
     }
 
-    public void tokenEnded(ApiKey key, String tokenId, EndCause cause) {
+    /** A token of the key ({@code accountId}, {@code keyIdentifier}) ended: revoked, expired or its key deleted. */
+    public void tokenEnded(String accountId, String keyIdentifier, String tokenId, EndCause cause) {
         entityManager.createNativeQuery("INSERT INTO revocation_event (account_id, api_key_identifier, token_id, cause)"
                         + " VALUES (?1, ?2, ?3, ?4)")
-                .setParameter(1, key.accountId).setParameter(2, key.identifier).setParameter(3, tokenId)
+                .setParameter(1, accountId).setParameter(2, keyIdentifier).setParameter(3, tokenId)
                 .setParameter(4, cause.name()).executeUpdate();
     }
 
-    /** One KEY_DELETED event for each token of the key that is not revoked yet. */
-    public void keyDeleted(ApiKey key) {
+    /** One KEY_DELETED event for each token of the key (row id {@code keyId}) that is not revoked yet. */
+    public void keyDeleted(String accountId, String keyIdentifier, long keyId) {
         entityManager.createNativeQuery("INSERT INTO revocation_event (account_id, api_key_identifier, token_id, cause)"
                         + " SELECT ?1, ?2, t.id, 'KEY_DELETED' FROM token t WHERE t.api_key_id = ?3"
                         + " AND t.revoked_at IS NULL ORDER BY t.id")
-                .setParameter(1, key.accountId).setParameter(2, key.identifier).setParameter(3, key.id)
+                .setParameter(1, accountId).setParameter(2, keyIdentifier).setParameter(3, keyId)
                 .executeUpdate();
     }
 

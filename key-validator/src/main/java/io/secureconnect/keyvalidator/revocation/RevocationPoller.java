@@ -3,7 +3,7 @@ package io.secureconnect.keyvalidator.revocation;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
 import io.secureconnect.keyvalidator.config.KeysConfig;
-import io.secureconnect.keyvalidator.validation.TokenCache;
+import io.secureconnect.keyvalidator.jobs.Background;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -35,7 +35,7 @@ public class RevocationPoller {
     KeysConfig config;
 
     @Inject
-    TokenCache cache;
+    Evictions cache;
 
     @Inject
     RevocationFeed feed;

@@ -1,6 +1,5 @@
 package io.secureconnect.keyvalidator.secret;
 
-import io.secureconnect.keyvalidator.apikey.ApiKeyType;
 import io.secureconnect.keyvalidator.scope.Identifiers;
 import java.security.SecureRandom;
 import java.util.Base64;

@@ -121,7 +121,7 @@ public class TokenService {
         for (Token token : Token.generations(key.id, tokenIdentifier)) {
             if (token.revokedAt == null) {
                 token.revokedAt = now;
-                revocationLog.tokenEnded(key, token.id, EndCause.REVOKED);
+                revocationLog.tokenEnded(key.accountId, key.identifier, token.id, EndCause.REVOKED);
                 LOG.infof("token revoked: account=%s key=%s token=%s token_id=%s", key.accountId, key.identifier,
                         tokenIdentifier, token.id);
             }
@@ -137,7 +137,7 @@ public class TokenService {
         requireCurrent(key, tokenIdentifier);
         for (Token token : Token.generations(key.id, tokenIdentifier)) {
             if (token.revokedAt == null) {
-                revocationLog.tokenEnded(key, token.id, EndCause.REVOKED);
+                revocationLog.tokenEnded(key.accountId, key.identifier, token.id, EndCause.REVOKED);
             }
             token.delete();
         }

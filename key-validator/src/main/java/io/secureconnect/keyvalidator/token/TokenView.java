@@ -1,7 +1,7 @@
 package io.secureconnect.keyvalidator.token;
 
 import io.secureconnect.keyvalidator.apikey.ApiKey;
-import io.secureconnect.keyvalidator.apikey.ApiKeyType;
+import io.secureconnect.keyvalidator.secret.ApiKeyType;
 import java.time.Instant;
 import java.util.Map;
 

@@ -4,7 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.secureconnect.keyvalidator.config.KeysConfig;
-import io.secureconnect.keyvalidator.revocation.Background;
+import io.secureconnect.keyvalidator.jobs.Background;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;

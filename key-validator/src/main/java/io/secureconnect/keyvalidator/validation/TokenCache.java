@@ -1,6 +1,7 @@
 package io.secureconnect.keyvalidator.validation;
 
 import io.secureconnect.keyvalidator.config.KeysConfig;
+import io.secureconnect.keyvalidator.revocation.Evictions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * is not kept ({@link #generation()}), so a stale row read just before a revocation committed cannot outlive it.
  */
 @ApplicationScoped
-public class TokenCache {
+public class TokenCache implements Evictions {
 
     private record Entry(TokenRecord record, long loadedNanos) {
     }
@@ -54,12 +55,14 @@ public class TokenCache {
         }
     }
 
+    @Override
     public void evictToken(String tokenId) {
         evictions.incrementAndGet();
         entries.remove(tokenId);
     }
 
     /** Evicts every token whose key has this parent: its grants changed. */
+    @Override
     public void evictPrincipal(String accountId, String principalType, String principalId) {
         evictions.incrementAndGet();
         entries.values().removeIf(entry -> entry.record().keyScope().accountId().equals(accountId)

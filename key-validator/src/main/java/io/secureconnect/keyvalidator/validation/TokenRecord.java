@@ -1,7 +1,7 @@
 package io.secureconnect.keyvalidator.validation;
 
-import io.secureconnect.keyvalidator.apikey.ApiKeyType;
 import io.secureconnect.keyvalidator.scope.Scope;
+import io.secureconnect.keyvalidator.secret.ApiKeyType;
 import java.time.Instant;
 import java.util.List;
 

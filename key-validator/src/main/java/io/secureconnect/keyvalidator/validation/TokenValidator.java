@@ -3,6 +3,7 @@ package io.secureconnect.keyvalidator.validation;
 import io.secureconnect.common.auth.Coverage;
 import io.secureconnect.common.auth.ResourceRef;
 import io.secureconnect.common.auth.Target;
+import io.secureconnect.keyvalidator.permission.PermissionCatalog;
 import io.secureconnect.keyvalidator.revocation.RevocationPoller;
 import io.secureconnect.keyvalidator.secret.SecretHasher;
 import io.secureconnect.keyvalidator.secret.TokenString;

@@ -1,5 +1,7 @@
 package io.secureconnect.keyvalidator.validation;
 
+import io.secureconnect.keyvalidator.permission.PermissionCatalog;
+
 /** A caller asked for a permission identifier that is not in the closed list. */
 public class UnknownPermissionException extends RuntimeException {
 

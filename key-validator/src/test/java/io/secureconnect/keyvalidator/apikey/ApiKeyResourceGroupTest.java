@@ -12,6 +12,7 @@ import io.restassured.specification.RequestSpecification;
 import io.secureconnect.keyvalidator.role.Condition;
 import io.secureconnect.keyvalidator.role.PrincipalType;
 import io.secureconnect.keyvalidator.scope.Scope;
+import io.secureconnect.keyvalidator.secret.ApiKeyType;
 import io.secureconnect.keyvalidator.support.Fixtures;
 import io.secureconnect.keyvalidator.support.NoSecretsInLogs;
 import io.secureconnect.testing.FreshDatabaseResource;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.secureconnect.keyvalidator.apikey.ApiKeyType;
 import io.secureconnect.keyvalidator.role.Condition;
 import io.secureconnect.keyvalidator.role.PrincipalType;
 import io.secureconnect.keyvalidator.scope.Scope;
+import io.secureconnect.keyvalidator.secret.ApiKeyType;
 import io.secureconnect.keyvalidator.support.Fixtures;
 import io.secureconnect.keyvalidator.support.Grpc;
 import io.secureconnect.keyvalidator.support.IssuedTokens;

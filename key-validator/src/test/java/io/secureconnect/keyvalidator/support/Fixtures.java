@@ -2,7 +2,6 @@ package io.secureconnect.keyvalidator.support;
 
 import io.secureconnect.keyvalidator.apikey.ApiKeyRequest;
 import io.secureconnect.keyvalidator.apikey.ApiKeyService;
-import io.secureconnect.keyvalidator.apikey.ApiKeyType;
 import io.secureconnect.keyvalidator.role.Condition;
 import io.secureconnect.keyvalidator.role.PrincipalRef;
 import io.secureconnect.keyvalidator.role.PrincipalType;
@@ -10,6 +9,7 @@ import io.secureconnect.keyvalidator.role.ResourceGroup;
 import io.secureconnect.keyvalidator.role.RoleBindingRequest;
 import io.secureconnect.keyvalidator.role.RoleBindingService;
 import io.secureconnect.keyvalidator.scope.Scope;
+import io.secureconnect.keyvalidator.secret.ApiKeyType;
 import io.secureconnect.keyvalidator.token.TokenRequest;
 import io.secureconnect.keyvalidator.token.TokenService;
 import jakarta.enterprise.context.ApplicationScoped;

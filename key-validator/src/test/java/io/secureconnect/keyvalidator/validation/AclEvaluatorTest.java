@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.secureconnect.common.auth.Coverage;
-import io.secureconnect.keyvalidator.apikey.ApiKeyType;
 import io.secureconnect.keyvalidator.role.Condition;
 import io.secureconnect.keyvalidator.scope.Scope;
+import io.secureconnect.keyvalidator.secret.ApiKeyType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;

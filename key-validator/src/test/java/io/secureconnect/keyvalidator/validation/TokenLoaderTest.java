@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.secureconnect.keyvalidator.apikey.ApiKeyType;
 import io.secureconnect.keyvalidator.config.KeysConfig;
 import io.secureconnect.keyvalidator.scope.Scope;
+import io.secureconnect.keyvalidator.secret.ApiKeyType;
 import java.lang.reflect.Proxy;
 import java.sql.SQLException;
 import java.time.Duration;

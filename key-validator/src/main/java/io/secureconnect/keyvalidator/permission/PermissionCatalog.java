@@ -1,4 +1,4 @@
-package io.secureconnect.keyvalidator.validation;
+package io.secureconnect.keyvalidator.permission;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;

@@ -1,4 +1,4 @@
-package io.secureconnect.keyvalidator.revocation;
+package io.secureconnect.keyvalidator.jobs;
 
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.Priority;
