@@ -5,29 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.secureconnect.e2e.fixture.CloudCalls;
-import io.secureconnect.e2e.fixture.CloudGateway;
 import io.secureconnect.e2e.fixture.CloudSide;
 import io.secureconnect.e2e.fixture.ManagedProcess;
-import io.secureconnect.e2e.fixture.Namespace;
 import io.secureconnect.e2e.fixture.Payloads;
 import io.secureconnect.e2e.fixture.PrivateSide;
-import io.secureconnect.e2e.fixture.Runner;
 import io.secureconnect.e2e.fixture.Shell;
 import io.secureconnect.proto.connectorpolicy.v1.ResolveBuildNetworkResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Faults of the data plane, each broken on purpose with authentication on, asserting what the build sees and that
@@ -35,88 +24,15 @@ import org.junit.jupiter.api.TestInstance;
  * private servers that hang or trickle. Every fault has its own tunnel (port, key, agents); the gateway is the one
  * of the run, started again by the test that kills it. Figures are printed, never asserted as speeds.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FaultsIT {
+class FaultsIT extends FaultsBase {
 
-    private static final String ACCOUNT = "default";
-    private static final String GATEWAY_HOST = "gateway.e2e.test";
-    private static final String HOST = PrivateSide.PRIVATE_HOST;
-    private static final Duration AGENT_CONNECT = Duration.ofSeconds(30);
-    private static final long MB = 1024 * 1024;
     private static final int SILENT_PORT = 7001;
     private static final int TRICKLE_PORT = 7002;
 
-    private final Random random = new Random();
-    private final int firstPort = 30000 + random.nextInt(96);
     private final int killPort = firstPort;
     private final int drainPort = firstPort + 1;
     private final int pairPort = firstPort + 2;
     private final int slowPort = firstPort + 3;
-    private Path work;
-    private CloudSide cloud;
-    private CloudGateway gatewaySpec;
-    private ManagedProcess gateway;
-    private CloudCalls calls;
-    private PrivateSide privateSide;
-    private Namespace runnerNamespace;
-    private Runner runner;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeAll
-    void startTheSystem() throws Exception {
-        String id = Integer.toHexString(random.nextInt(0x10000));
-        int block = random.nextInt(32) * 8;
-        work = Files.createDirectories(Path.of("target", "faults-" + id)).toAbsolutePath();
-        Path repo = Path.of("..").toAbsolutePath().normalize();
-        // The gateway on ports below the ephemeral range, so that it can start again on the same ones after its kill.
-        cloud = CloudSide.controlPlane(repo, work, List.of(GATEWAY_HOST), 1);
-        gatewaySpec = CloudGateway.on(CloudSide.GATEWAY_ID, GATEWAY_HOST, CloudGateway.EVERY_ADDRESS,
-                List.of(killPort, drainPort, pairPort, slowPort));
-        gateway = cloud.startGateway(gatewaySpec);
-        calls = new CloudCalls(cloud, ACCOUNT);
-        privateSide = PrivateSide.start(Namespace.create("sfp" + id, "203.0.113." + (block + 1),
-                "203.0.113." + (block + 2)), work, repo, GATEWAY_HOST);
-        runnerNamespace = Namespace.create("sfr" + id, "203.0.113." + (block + 5), "203.0.113." + (block + 6));
-        runnerNamespace.hosts(Map.of(GATEWAY_HOST, runnerNamespace.rootAddress()));
-        runner = new Runner(runnerNamespace);
-    }
-
-    /**
-     * Each fault's agents, servers and clients go with it, whatever its outcome; a gateway a failed test left dead
-     * starts again, so that one failure does not become four.
-     */
-    @AfterEach
-    void closeWhatTheTestStarted() {
-        closeTracked();
-        if (gateway != null && !gateway.isAlive()) {
-            gateway = cloud.startGateway(gatewaySpec);
-        }
-    }
-
-    private void closeTracked() {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            try {
-                toClose.get(i).close();
-            } catch (Exception e) {
-                // the rest must still go
-            }
-        }
-        toClose.clear();
-    }
-
-    @AfterAll
-    void stopTheSystem() {
-        closeTracked();
-        if (runnerNamespace != null) {
-            runnerNamespace.close(); // kills every curl still running in it
-        }
-        if (privateSide != null) {
-            privateSide.close(); // the agents and servers in it too
-        }
-        if (cloud != null) {
-            cloud.close();
-        }
-    }
 
     @Test
     void aGatewayKilledMidTransferEndsTheDownloadAndTheAgentGetsItsPortBack() {
@@ -272,40 +188,6 @@ class FaultsIT {
                 + "200 intact; gateway heap %d MB before, %d MB after%n", heapBefore / MB, heapAfter / MB);
     }
 
-    private ManagedProcess startAgent(String name, int port, String key, Map<String, String> more) {
-        return launchAgent(name, port, key, more).awaitLog("connected: port " + port, AGENT_CONNECT);
-    }
-
-    /** An agent in the private network, as a customer runs it, not yet connected. */
-    private ManagedProcess launchAgent(String name, int port, String key, Map<String, String> more) {
-        return track(privateSide.startAgent(name, port, GATEWAY_HOST + ":" + gatewaySpec.agentPort(), key,
-                cloud.pki.resolve("ca.pem"), HOST, more));
-    }
-
-    /** A build of the account whose connector reaches the private HTTPS server through tunnel {@code port}. */
-    private ResolveBuildNetworkResponse build(String name, int port, String... moreConnectors) {
-        String connector = name + "_repo";
-        calls.connector(connector, "Git", "https://" + HOST + "/git/app.git", port);
-        List<String> connectors = new ArrayList<>(List.of(connector));
-        connectors.addAll(List.of(moreConnectors));
-        return calls.resolve("build-" + name, connectors.toArray(String[]::new));
-    }
-
-    private Download download(String name, ResolveBuildNetworkResponse build, String path, Duration guard,
-            String... more) {
-        List<String> args = new ArrayList<>(List.of("-x", build.getHarnessHttpsProxy(), "--proxy-cacert",
-                cloud.pki.resolve("ca.pem").toString(), "--cacert", privateSide.ca.toString()));
-        args.addAll(List.of(more));
-        args.add("https://" + HOST + path);
-        return track(Download.start(runnerNamespace, "curl-" + name, work.resolve(name + ".download"), guard, args,
-                work.resolve("logs")));
-    }
-
-    private String status(ResolveBuildNetworkResponse build) {
-        return runner.status(build.getHarnessHttpProxy(), cloud.pki.resolve("ca.pem"), privateSide.ca,
-                "https://" + HOST + "/");
-    }
-
     /**
      * {@code count} sequential requests through the build's proxy, in one script run in the runner after
      * {@code before}; the status each saw (the proxy's refusal of CONNECT when there was one).
@@ -334,50 +216,5 @@ class FaultsIT {
             }
         }
         return failed;
-    }
-
-    /** The account's tunnels, as tunnel-registry's REST API shows them to its admin (one per port). */
-    private List<JsonNode> tunnels() {
-        List<JsonNode> all = new ArrayList<>();
-        cloud.registry().ok("GET", "/api/v1/tunnels?accountIdentifier=" + ACCOUNT, null).forEach(all::add);
-        return all;
-    }
-
-    private JsonNode tunnel(int port) {
-        return cloud.registry().ok("GET", "/api/v1/tunnels/" + port + "?accountIdentifier=" + ACCOUNT, null);
-    }
-
-    /** The gateway's heap in use, from its Prometheus metrics. */
-    private long gatewayHeap() {
-        String metrics = Shell.ok("curl", "-sS", "--max-time", "10", "http://127.0.0.1:" + gatewaySpec.httpPort()
-                + "/q/metrics");
-        return (long) metrics.lines().filter(line -> line.startsWith("jvm_memory_used_bytes{")
-                        && line.contains("area=\"heap\""))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
-    }
-
-    private <T extends AutoCloseable> T track(T closeable) {
-        toClose.add(closeable);
-        return closeable;
-    }
-
-    private static String sha256(Path file) {
-        try {
-            return Payloads.sha256(Files.readAllBytes(file));
-        } catch (java.io.IOException e) {
-            return "missing: " + e.getMessage();
-        }
-    }
-
-    private static int count(String text, String part) {
-        int found = 0;
-        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
-            found++;
-        }
-        return found;
-    }
-
-    private static long millis(long fromNanos, long toNanos) {
-        return TimeUnit.NANOSECONDS.toMillis(toNanos - fromNanos);
     }
 }
