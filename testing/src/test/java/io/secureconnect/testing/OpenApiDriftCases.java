@@ -10,9 +10,9 @@ import static io.secureconnect.testing.OpenApiDocuments.replaced;
 import java.util.List;
 
 /**
- * Every contract/service pair the OpenAPI drift check is tested on, each one change to {@link OpenApiDocuments}, written
- * once so that {@link OpenApiContractTest} (our comparison) and {@link OpenApiDiffEvaluationTest} (openapi-diff) judge
- * the very same cases.
+ * Every contract/service pair the OpenAPI drift check is tested on, each one change to {@link OpenApiDocuments},
+ * written once so that {@link OpenApiContractTest} (our comparison) and {@link OpenApiDiffEvaluationTest}
+ * (openapi-diff) judge the very same cases.
  */
 final class OpenApiDriftCases {
 
@@ -37,8 +37,9 @@ final class OpenApiDriftCases {
             replaced(GENERATED, "\"note\": { \"type\": [ \"string\", \"null\" ], \"description\"",
                     "\"note\": { \"type\": [ \"integer\", \"null\" ], \"description\""));
 
-    static final DriftCase TWO_CHANGES_IN_A_31_DOCUMENT = drifts("an int64 parameter and a lost enum value in a 3.1 document",
-            CONTRACT, replaced(replaced(GENERATED, "\"format\": \"int32\", \"examples\"", "\"format\": \"int64\", \"examples\""),
+    static final DriftCase TWO_CHANGES_IN_A_31_DOCUMENT = drifts(
+            "an int64 parameter and a lost enum value in a 3.1 document", CONTRACT, replaced(
+                    replaced(GENERATED, "\"format\": \"int32\", \"examples\"", "\"format\": \"int64\", \"examples\""),
                     "\"enum\": [ \"READ\", \"WRITE\" ]", "\"enum\": [ \"READ\" ]"));
 
     /** The foundation note's experiment: a renamed path must fail the check. */
@@ -91,14 +92,16 @@ final class OpenApiDriftCases {
             CONTRACT, replaced(CONTRACT, "    labels:\n",
                     "    createdAt:\n          type: string\n          format: date-time\n        labels:\n"));
 
-    static final DriftCase PROPERTY_REMOVED = drifts("a schema property the service removed", CONTRACT, replaced(CONTRACT,
-            "\n        labels:\n          type: object\n          additionalProperties:\n            type: string", ""));
+    static final DriftCase PROPERTY_REMOVED = drifts("a schema property the service removed", CONTRACT,
+            replaced(CONTRACT, "\n        labels:\n          type: object\n          additionalProperties:\n"
+                    + "            type: string", ""));
 
     static final DriftCase PROPERTY_TYPE_CHANGED = drifts("a schema property whose type changed",
             CONTRACT, replaced(CONTRACT, "detail:\n          type: string", "detail:\n          type: integer"));
 
-    static final DriftCase MAP_VALUE_TYPE_CHANGED = drifts("a map whose value type changed", CONTRACT, replaced(CONTRACT,
-            "additionalProperties:\n            type: string", "additionalProperties:\n            type: integer"));
+    static final DriftCase MAP_VALUE_TYPE_CHANGED = drifts("a map whose value type changed", CONTRACT,
+            replaced(CONTRACT, "additionalProperties:\n            type: string",
+                    "additionalProperties:\n            type: integer"));
 
     static final DriftCase PROPERTY_NOW_A_REFERENCE = drifts("a property that now references another schema",
             CONTRACT, replaced(CONTRACT, "id:\n          type: integer\n          format: int64",
@@ -164,7 +167,8 @@ final class OpenApiDriftCases {
     static final DriftCase SECURED_IDENTICAL = agrees("identical secured documents", SECURED, SECURED);
 
     static final DriftCase SECURITY_WRITTEN_PER_OPERATION = agrees("the same security written per operation", SECURED,
-            replaced(replaced(SECURED, "security:\n  - ApiKeyAuth: []\n  - BearerAuth: []\n", ""), WIDGETS_RESPONSES, """
+            replaced(replaced(SECURED, "security:\n  - ApiKeyAuth: []\n  - BearerAuth: []\n", ""),
+                    WIDGETS_RESPONSES, """
                           security:
                             - BearerAuth: []
                             - ApiKeyAuth: []
@@ -174,7 +178,8 @@ final class OpenApiDriftCases {
             SECURED, replaced(SECURED, WIDGETS_RESPONSES, "      security: []\n" + WIDGETS_RESPONSES));
 
     static final DriftCase ONE_SCHEME_LESS = drifts("an operation that takes one scheme less",
-            SECURED, replaced(SECURED, WIDGETS_RESPONSES, "      security:\n        - ApiKeyAuth: []\n" + WIDGETS_RESPONSES));
+            SECURED, replaced(SECURED, WIDGETS_RESPONSES,
+                    "      security:\n        - ApiKeyAuth: []\n" + WIDGETS_RESPONSES));
 
     static final DriftCase PUBLIC_OPERATION_NOW_SECURED = drifts("a public operation that now needs a credential",
             SECURED, replaced(SECURED, "      security: []\n", ""));
