@@ -66,6 +66,7 @@ class TunnelLoadIT {
     private Path work;
     private CloudSide cloud;
     private ManagedProcess gateway;
+    private CloudGateway gatewaySpec;
     private PrivateSide privateSide;
     private ManagedProcess payloadServer;
 
@@ -79,7 +80,7 @@ class TunnelLoadIT {
         List<Integer> ports = freeProxyPorts(settings.tunnels());
 
         cloud = CloudSide.controlPlane(repo, work, List.of(GATEWAY_HOST), 1);
-        CloudGateway gatewaySpec = CloudGateway.on(CloudSide.GATEWAY_ID, GATEWAY_HOST, CloudGateway.EVERY_ADDRESS,
+        gatewaySpec = CloudGateway.on(CloudSide.GATEWAY_ID, GATEWAY_HOST, CloudGateway.EVERY_ADDRESS,
                 ports);
         gateway = cloud.startGateway(gatewaySpec);
         CloudCalls calls = new CloudCalls(cloud, ACCOUNT);
@@ -163,13 +164,14 @@ class TunnelLoadIT {
                 + "====%nrequests completed intact: %,d (%,.0f/s); bytes: %,d (%.1f MB/s); errors: %d%s; per tunnel: "
                 + "%s%nmemory (heap after a full GC / RSS; the agents summed and the largest one):%n%s"
                 + "a leak of %.1f KiB per request would pass the %d MB heap margin; log lines at ERROR: gateway %d, "
-                + "agents %d%n%s====%n",
+                + "agents %d%ngateway metrics: %s%n%s====%n",
                 settings.tunnels(), settings.connectionsPerTunnel(), settings.connections(), settings.duration(),
                 settings.soak() ? " (soak)" : "", wall, totals.requests(), totals.requestsPerSecond(), totals.bytes(),
                 totals.megabytesPerSecond(), totals.errors(), totals.errorKinds().isEmpty() ? "" : " "
                 + totals.errorKinds(), java.util.Arrays.toString(totals.perTunnel()), memory.table(),
                 HEAP_MARGIN / 1024.0 / Math.max(1, totals.requests()), HEAP_MARGIN / MB, errorLines(gateway),
-                agents.stream().mapToLong(TunnelLoadIT::errorLines).sum(), totals.firstErrors().isEmpty() ? ""
+                agents.stream().mapToLong(TunnelLoadIT::errorLines).sum(), gatewayMetrics(),
+                totals.firstErrors().isEmpty() ? ""
                         : "first errors:\n  " + String.join("\n  ", totals.firstErrors()) + "\n");
 
         assertEquals(0, totals.errors(), "requests that failed or arrived wrong: " + totals.errorKinds()
@@ -272,6 +274,14 @@ class TunnelLoadIT {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trustManagers.getTrustManagers(), null);
         return context.getSocketFactory();
+    }
+
+    /** The gateway's own counts of reused data connections and of errors by reason, from its Prometheus metrics. */
+    private String gatewayMetrics() {
+        Shell.Result metrics = Shell.run(List.of("curl", "-sS", "--max-time", "10", "http://127.0.0.1:"
+                + gatewaySpec.httpPort() + "/q/metrics"), 30);
+        return String.join("; ", metrics.output().lines().filter(line -> line.startsWith("secureconnect_gateway_data_"
+                + "reused") || line.startsWith("secureconnect_gateway_errors")).toList());
     }
 
     private static long errorLines(ManagedProcess process) {
