@@ -33,15 +33,15 @@ final class ReusableCarrier implements Carrier.Side {
     Carrier install(ChannelHandlerContext ctx) {
         carrier = new Carrier(this);
         armIdleDeadline(ctx);
+        // Closed while parked (its agent retired it, its pool closed): the timer must not keep the connection, its
+        // TLS engine and all, reachable for the rest of the pool's idle timeout (2 min by default).
+        ctx.channel().closeFuture().addListener(closed -> cancelIdleDeadline());
         return carrier;
     }
 
     @Override
     public void message(ChannelHandlerContext ctx, ByteBuf body) {
-        if (idleDeadline != null) {
-            idleDeadline.cancel(false);
-            idleDeadline = null;
-        }
+        cancelIdleDeadline();
         if (DataPools.isParked(ctx.channel())) {
             metrics.error("DATA_PREAMBLE_UNEXPECTED"); // only a dial written on it may be answered
             ctx.close();
@@ -59,10 +59,15 @@ final class ReusableCarrier implements Carrier.Side {
         armIdleDeadline(ctx);
     }
 
-    private void armIdleDeadline(ChannelHandlerContext ctx) {
+    private void cancelIdleDeadline() {
         if (idleDeadline != null) {
-            idleDeadline.cancel(false); // parked again after a failed dial: the earlier allowance no longer counts
+            idleDeadline.cancel(false);
+            idleDeadline = null;
         }
+    }
+
+    private void armIdleDeadline(ChannelHandlerContext ctx) {
+        cancelIdleDeadline(); // parked again after a failed dial: the earlier allowance no longer counts
         idleDeadline = ctx.executor().schedule(() -> {
             if (DataPools.isParked(ctx.channel())) {
                 ctx.close(); // idle for the pool's whole allowance: the agent opens a fresh one
