@@ -179,6 +179,8 @@ public final class OpenApiContract {
             differences.presence(where, "request body", contractBody != null, serviceBody != null);
             return;
         }
+        differences.unequal(where, "request body required", Boolean.TRUE.equals(contractBody.getRequired()),
+                Boolean.TRUE.equals(serviceBody.getRequired()));
         compareContent(where + ", request body", contractBody.getContent(), serviceBody.getContent());
     }
 

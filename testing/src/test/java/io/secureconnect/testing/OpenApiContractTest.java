@@ -5,6 +5,7 @@ import static io.secureconnect.testing.OpenApiDocuments.GENERATED;
 import static io.secureconnect.testing.OpenApiDocuments.replaced;
 import static io.secureconnect.testing.OpenApiDriftCases.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,6 +69,15 @@ class OpenApiContractTest {
     void reportsAParameterThatBecameOptional() {
         assertEquals(List.of("GET /api/v1/permissions, parameter 'scope' (query): required is true in the contract but false in the service"),
                 differences(PARAMETER_NOW_OPTIONAL));
+    }
+
+    @Test
+    void reportsARequestBodyThatBecameOptional() {
+        String optional = CONTRACT.replaceFirst(
+                "(\\$ref: '#/components/schemas/NewPermission'\n) +required: true\n", "$1");
+        assertNotEquals(CONTRACT, optional, "the contract's request body was required");
+        assertEquals(List.of("POST /api/v1/permissions: request body required is true in the contract but false in "
+                + "the service"), OpenApiContract.differences(CONTRACT, optional));
     }
 
     @Test

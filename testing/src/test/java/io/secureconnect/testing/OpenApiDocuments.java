@@ -48,6 +48,7 @@ final class OpenApiDocuments {
                       application/json:
                         schema:
                           $ref: '#/components/schemas/NewPermission'
+                    required: true
                   responses:
                     "201":
                       description: Created
