@@ -103,10 +103,10 @@ class AgentJarIT {
     }
 
     @Test
-    void refusesAPortOutsideThePoolWithOneLineAndExitCode2() throws Exception {
-        run(Map.of("REMOTE_PORT", "29999", "REMOTE_SERVER", "sc.example.com", "API_KEY", API_KEY));
+    void refusesAPortOutsideTheProtocolWithOneLineAndExitCode2() throws Exception {
+        run(Map.of("REMOTE_PORT", "65536", "REMOTE_SERVER", "sc.example.com", "API_KEY", API_KEY));
         assertEquals(2, exitCode(Duration.ofSeconds(30)));
-        assertEquals("REMOTE_PORT=29999: must be an integer from 30000 to 30099\n", output());
+        assertEquals("REMOTE_PORT=65536: must be an integer from 1 to 65535\n", output());
     }
 
     @Test

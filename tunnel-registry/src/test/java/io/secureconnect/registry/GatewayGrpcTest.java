@@ -38,6 +38,8 @@ class GatewayGrpcTest {
                         .setProxyHost("gw1.sc.example").setVersion("0.1.0")).build());
         assertEquals(10, response.getHeartbeatInterval().getSeconds());
         assertEquals(30, response.getLeaseTtl().getSeconds());
+        assertEquals(30000, response.getPortRange().getFirst(), "the pool of secureconnect.registry.ports.first");
+        assertEquals(30099, response.getPortRange().getLast(), "the pool of secureconnect.registry.ports.last");
         assertEquals(1, number(db, "SELECT count(*) FROM gateway WHERE gateway_id = ? AND proxy_host = 'gw1.sc.example'",
                 id));
     }
@@ -50,6 +52,8 @@ class GatewayGrpcTest {
                 .setGatewayId(id).build());
         long left = response.getExpiresAt().getSeconds() - Instant.now().getEpochSecond();
         assertTrue(left >= 25 && left <= 31, "seconds left " + left);
+        assertEquals(30000, response.getPortRange().getFirst(), "every heartbeat tells the pool again");
+        assertEquals(30099, response.getPortRange().getLast());
     }
 
     @Test

@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * Everything the agent is told at start (env vars or flags, see {@link SettingsParser}).
  *
- * @param remotePort   REMOTE_PORT: the tunnel port, 30000-30099
+ * @param remotePort   REMOTE_PORT: the tunnel port, 1-65535 here; tunnel-registry's pool (its setting, default
+ *                     30000-30099) is the one definition of the range, and the gateway refuses another port
  * @param remoteServer REMOTE_SERVER: the gateway's agent endpoint (default port 8443)
  * @param apiKey       API_KEY: a secret; never printed ({@link #toString()} leaves it out)
  * @param allow        ALLOW: the destination allowlist; empty allows all but loopback and link-local addresses
@@ -23,8 +24,9 @@ public record AgentSettings(int remotePort, HostPort remoteServer, String apiKey
                             Optional<Path> gatewayCa, Optional<ProxySettings> httpsProxy,
                             Duration drainTimeout, Duration idleTimeout) {
 
-    public static final int MIN_PORT = 30000;
-    public static final int MAX_PORT = 30099;
+    /** The protocol's limits only: which ports form the pool is the registry's setting, the gateway enforces it. */
+    public static final int MIN_PORT = 1;
+    public static final int MAX_PORT = 65535;
     public static final int DEFAULT_GATEWAY_PORT = 8443;
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(900);

@@ -124,7 +124,7 @@ public final class SettingsParser {
 
     private static int remotePort(Given given) throws BadSettingException {
         String text = given.value().strip();
-        if (text.length() == 5 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (!text.isEmpty() && text.length() <= 5 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             int port = Integer.parseInt(text);
             if (port >= AgentSettings.MIN_PORT && port <= AgentSettings.MAX_PORT) {
                 return port;

@@ -3,6 +3,7 @@ package io.secureconnect.agent.link;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.secureconnect.proto.tunnel.v1.Goodbye;
+import io.secureconnect.proto.tunnel.v1.GoodbyeReason;
 
 /** Why a stream ended, in one line for people: Goodbye reason and message, or gRPC status, reason trailer, cause. */
 final class Reasons {
@@ -13,9 +14,17 @@ final class Reasons {
     private Reasons() {
     }
 
+    /**
+     * "PORT_HELD: ..." for a Goodbye with a reason; only the gateway's message when it has none (a refused Hello, e.g.
+     * "remote_port=29999: must be an integer from 30000 to 30099 (tunnel-registry's port pool)").
+     */
     static String of(Goodbye goodbye, Redactor redactor) {
         String reason = goodbye.getReason().name().replace("GOODBYE_REASON_", "");
-        return reason + (goodbye.getMessage().isEmpty() ? "" : ": " + redactor.clean(goodbye.getMessage()));
+        if (goodbye.getMessage().isEmpty()) {
+            return reason;
+        }
+        String message = redactor.clean(goodbye.getMessage());
+        return goodbye.getReason() == GoodbyeReason.GOODBYE_REASON_UNSPECIFIED ? message : reason + ": " + message;
     }
 
     static String of(Throwable error, Redactor redactor) {

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SettingsParserTest {
 
     static final String KEY = "pat.acct1.tok1.SeCrEtVaLuE";
-    static final String PORT_RULE = "must be an integer from 30000 to 30099";
+    static final String PORT_RULE = "must be an integer from 1 to 65535";
     static final String SERVER_RULE =
             "must be host[:port] of the gateway's agent endpoint (port 1-65535, default 8443)";
     static final String ALLOW_RULE = "each comma-separated entry must be a host (git.corp.example), a wildcard"
@@ -94,12 +94,23 @@ class SettingsParserTest {
         assertEquals(new HostPort("proxy.corp", 8080), settings.httpsProxy().orElseThrow().address());
     }
 
+    @Test
+    void acceptsAnyPortOfTheProtocolBecauseTheGatewayKnowsThePool() throws Exception {
+        for (int port : new int[] {1, 29999, 30100, 31005, 65535}) {
+            assertEquals(port, SettingsParser.parse(valid(), List.of("--remote-port=" + port)).remotePort());
+        }
+    }
+
     static Stream<Arguments> badValues() {
         return Stream.of(
                 Arguments.of("REMOTE_PORT", null, "REMOTE_PORT: is not set; " + PORT_RULE),
                 Arguments.of("REMOTE_PORT", "", "REMOTE_PORT: is not set; " + PORT_RULE),
-                Arguments.of("REMOTE_PORT", "29999", "REMOTE_PORT=29999: " + PORT_RULE),
-                Arguments.of("REMOTE_PORT", "30100", "REMOTE_PORT=30100: " + PORT_RULE),
+                Arguments.of("REMOTE_PORT", "0", "REMOTE_PORT=0: " + PORT_RULE),
+                Arguments.of("REMOTE_PORT", "65536", "REMOTE_PORT=65536: " + PORT_RULE),
+                Arguments.of("REMOTE_PORT", "99999", "REMOTE_PORT=99999: " + PORT_RULE),
+                Arguments.of("REMOTE_PORT", "123456", "REMOTE_PORT=123456: " + PORT_RULE),
+                Arguments.of("REMOTE_PORT", "+30001", "REMOTE_PORT=+30001: " + PORT_RULE),
+                Arguments.of("REMOTE_PORT", "0x7531", "REMOTE_PORT=0x7531: " + PORT_RULE),
                 Arguments.of("REMOTE_PORT", "abc", "REMOTE_PORT=abc: " + PORT_RULE),
                 Arguments.of("REMOTE_PORT", "-30001", "REMOTE_PORT=-30001: " + PORT_RULE),
                 Arguments.of("REMOTE_PORT", "30001.5", "REMOTE_PORT=30001.5: " + PORT_RULE),
@@ -156,7 +167,7 @@ class SettingsParserTest {
 
     @Test
     void namesTheFlagWhenTheBadValueCameFromAFlag() {
-        assertEquals("--remote-port=1: " + PORT_RULE, lineFor(valid(), "--remote-port=1"));
+        assertEquals("--remote-port=0: " + PORT_RULE, lineFor(valid(), "--remote-port=0"));
         assertEquals("--api-key: is not a Secure Connect token (pat./sat. prefix)",
                 lineFor(valid(), "--api-key=SeCrEt"));
     }

@@ -18,8 +18,13 @@ public final class ConnectorRules {
 
     /** The one identifier rule of every service ({@link Identifiers}), for connectors, orgs, projects, accounts. */
     public static final String IDENTIFIER_PATTERN = Identifiers.PATTERN;
-    public static final int MIN_TUNNEL_PORT = 30000;
-    public static final int MAX_TUNNEL_PORT = 30099;
+    /**
+     * The protocol's limits only. Which ports form the pool is tunnel-registry's setting, the one definition of the
+     * range: ResolveBuildNetwork asks the registry for the port and answers one outside the pool with
+     * PORT_OUT_OF_RANGE naming it, so a change of the pool needs no copy here (and no rewrite of stored connectors).
+     */
+    public static final int MIN_TUNNEL_PORT = 1;
+    public static final int MAX_TUNNEL_PORT = 65535;
     static final int MAX_NAME = 128;
     static final int MAX_DESCRIPTION = 1024;
     static final int MAX_TAGS = 50;

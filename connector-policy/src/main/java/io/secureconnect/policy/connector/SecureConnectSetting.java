@@ -6,6 +6,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(name = "SecureConnectSetting")
 public record SecureConnectSetting(
         @Schema(required = true) Boolean enabled,
-        @Schema(description = "The port (30000-30099) of the account's tunnel to use; absent means the account's connected tunnel",
-                minimum = "30000", maximum = "30099") Integer tunnelPort) {
+        @Schema(description = TUNNEL_PORT, minimum = "1", maximum = "65535") Integer tunnelPort) {
+
+    static final String TUNNEL_PORT = "The port of the account's tunnel to use, a port of tunnel-registry's pool"
+            + " (its setting secureconnect.registry.ports.first/last, default 30000-30099; a build of a connector"
+            + " naming a port outside it is refused with PORT_OUT_OF_RANGE); absent means the account's connected"
+            + " tunnel";
 }

@@ -137,9 +137,26 @@ public class BuildNetworkResolver {
             known = tunnels.tunnels(account, chosen);
         } catch (TunnelDirectory.RegistryUnavailable e) {
             throw GrpcFailure.of(Status.Code.UNAVAILABLE, "TUNNEL_REGISTRY_UNAVAILABLE", e.getMessage());
+        } catch (TunnelDirectory.PortOutsidePool e) {
+            throw outsidePool(e, throughTunnel);
         }
         return TunnelChoice.serving(known, chosen).orElseThrow(() -> notConnected(account, known, chosen,
                 throughTunnel));
+    }
+
+    /**
+     * A connector names a tunnel port the registry's pool does not hold (the pool is the registry's setting; stored
+     * connectors are not rewritten when it changes): the build is told which connector, which port and the pool.
+     */
+    private static RuntimeException outsidePool(TunnelDirectory.PortOutsidePool e, List<Connector> throughTunnel) {
+        String names = throughTunnel.stream().filter(c -> Integer.valueOf(e.port()).equals(c.tunnelPort))
+                .map(c -> ConnectorKey.of(c).describe()).collect(Collectors.joining(", "));
+        String pool = e.first() + "-" + e.last();
+        return GrpcFailure.of(Status.Code.FAILED_PRECONDITION, "PORT_OUT_OF_RANGE",
+                "Secure Connect on " + names + " names tunnel port " + e.port() + ", outside tunnel-registry's port"
+                        + " pool " + pool + " (secureconnect.registry.ports.first/last); set the connector's"
+                        + " secureConnect.tunnelPort to a port of the pool, or leave it out",
+                Map.of("port", String.valueOf(e.port()), "first", e.first(), "last", e.last()));
     }
 
     private static RuntimeException notConnected(String account, List<Tunnel> known, Optional<Integer> chosen,
@@ -155,7 +172,8 @@ public class BuildNetworkResolver {
         String when = since.equals("never-connected") ? " (it has never connected)" : " (disconnected since " + since + ")";
         return GrpcFailure.of(Status.Code.FAILED_PRECONDITION, "TUNNEL_NOT_CONNECTED",
                 "Secure Connect is on for " + names + " but " + where + when
-                        + "; start the agent with REMOTE_PORT=" + (port.equals("any") ? "<30000-30099>" : port),
+                        + "; start the agent with REMOTE_PORT=" + (port.equals("any") ? "<a port of tunnel-registry's pool>"
+                                : port),
                 Map.of("port", port, "disconnected_since", since));
     }
 }

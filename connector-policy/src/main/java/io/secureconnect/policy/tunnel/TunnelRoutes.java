@@ -60,7 +60,8 @@ public class TunnelRoutes {
 
     /**
      * The account's tunnels as {@link TunnelDirectory#tunnels} answers them (on the chosen port, or all), at most
-     * the TTL old when one of them serves; fails with {@link TunnelDirectory.RegistryUnavailable}.
+     * the TTL old when one of them serves; fails with {@link TunnelDirectory.RegistryUnavailable}, or
+     * {@link TunnelDirectory.PortOutsidePool} for a chosen port outside the registry's pool (never remembered).
      */
     public List<Tunnel> tunnels(String accountId, Optional<Integer> chosenPort) {
         Key key = new Key(accountId, chosenPort.orElse(0));

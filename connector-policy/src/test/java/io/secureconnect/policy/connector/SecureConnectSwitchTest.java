@@ -137,17 +137,28 @@ class SecureConnectSwitchTest {
     }
 
     @Test
-    void refusesASwitchWithoutEnabledOrWithAPortOutsideThePool() {
+    void refusesASwitchWithoutEnabledOrWithAPortOutsideTheProtocol() {
         String account = Keys.newAccount();
         create(account, Bodies.gitHub("gh"));
         switchTo(account, "gh", Map.of("tunnelPort", 30001))
                 .then().statusCode(400).body("errors.field", hasItem("enabled"));
-        switchTo(account, "gh", Bodies.secureConnect(true, 30100))
+        switchTo(account, "gh", Bodies.secureConnect(true, 65536))
                 .then().statusCode(400).body("errors.field", hasItem("tunnelPort"))
-                .body("detail", containsString("from 30000 to 30099"));
+                .body("detail", containsString("from 1 to 65535"));
         switchTo(account, "gh", Map.of("enabled", true, "proxyUrl", "http://x:1"))
                 .then().statusCode(400).body("code", equalTo("UNKNOWN_FIELD"));
         read(account, "gh").then().statusCode(200).body("secureConnect.enabled", equalTo(false));
+    }
+
+    @Test
+    void storesAnyPortOfTheProtocolBecauseTheRegistrysPoolIsJudgedWhenABuildResolves() {
+        String account = Keys.newAccount();
+        create(account, Bodies.gitHub("gh"));
+        switchTo(account, "gh", Bodies.secureConnect(true, 31005)).then().statusCode(200);
+        read(account, "gh").then().statusCode(200).body("secureConnect.tunnelPort", equalTo(31005));
+        switchTo(account, "gh", Bodies.secureConnect(true, 1)).then().statusCode(200);
+        switchTo(account, "gh", Bodies.secureConnect(true, 65535)).then().statusCode(200);
+        read(account, "gh").then().statusCode(200).body("secureConnect.tunnelPort", equalTo(65535));
     }
 
     @Test

@@ -216,6 +216,23 @@ class ResolveBuildNetworkTest {
     }
 
     @Test
+    void refusesAConnectorWhoseTunnelPortIsOutsideTheRegistrysPoolNamingThePool() {
+        create(null, null, Bodies.gitHub("gh"), true, 31005);
+
+        StatusRuntimeException failure = assertThrows(StatusRuntimeException.class, () -> client.stub()
+                .resolveBuildNetwork(request("b1", Instant.now().plusSeconds(600), ref("", "", "gh"))));
+
+        assertEquals(Status.Code.FAILED_PRECONDITION, failure.getStatus().getCode());
+        assertEquals("PORT_OUT_OF_RANGE", GrpcFailure.reason(failure).orElseThrow());
+        assertEquals("31005", GrpcFailure.fact(failure, "port").orElseThrow());
+        assertEquals("30000", GrpcFailure.fact(failure, "first").orElseThrow(), "the registry's pool, not a copy");
+        assertEquals("30099", GrpcFailure.fact(failure, "last").orElseThrow());
+        assertEquals("Secure Connect on gh names tunnel port 31005, outside tunnel-registry's port pool 30000-30099"
+                + " (secureconnect.registry.ports.first/last); set the connector's secureConnect.tunnelPort to a port"
+                + " of the pool, or leave it out", failure.getStatus().getDescription());
+    }
+
+    @Test
     void reportsATunnelThatDisconnectsAfterARoutedBuildOnceTheRouteTtlHasPassed() throws Exception {
         create(null, null, Bodies.gitHub("gh"), true, 30007);
         tunnels.connect(account, 30007, "gw-1.sc.example.net");

@@ -32,6 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public class FakeTunnelRegistry extends TunnelRegistryGrpc.TunnelRegistryImplBase {
 
+    /** The registry's default pool, which this fake enforces in FindTunnels as the real one does. */
+    static final int POOL_FIRST = 30000;
+    static final int POOL_LAST = 30099;
+
     private final Map<String, Gateway> gateways = new ConcurrentHashMap<>();
     private final Map<String, Tunnel> tunnels = new ConcurrentHashMap<>();
     public final AtomicInteger findCalls = new AtomicInteger();
@@ -75,6 +79,14 @@ public class FakeTunnelRegistry extends TunnelRegistryGrpc.TunnelRegistryImplBas
     @Override
     public void findTunnels(FindTunnelsRequest request, StreamObserver<FindTunnelsResponse> responses) {
         findCalls.incrementAndGet();
+        if (request.getPort() != 0 && (request.getPort() < POOL_FIRST || request.getPort() > POOL_LAST)) {
+            // What the real registry answers for a port outside its pool (secureconnect.registry.ports.first/last).
+            responses.onError(GrpcFailure.of(Status.Code.INVALID_ARGUMENT, "PORT_OUT_OF_RANGE", "port "
+                    + request.getPort() + " must be an integer from " + POOL_FIRST + " to " + POOL_LAST,
+                    Map.of("field", "port", "port", String.valueOf(request.getPort()),
+                            "first", String.valueOf(POOL_FIRST), "last", String.valueOf(POOL_LAST))));
+            return;
+        }
         FindTunnelsResponse.Builder found = FindTunnelsResponse.newBuilder();
         tunnels.values().stream()
                 .filter(tunnel -> tunnel.getAccountId().equals(request.getAccountId()))

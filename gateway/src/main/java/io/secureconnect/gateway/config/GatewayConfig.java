@@ -42,7 +42,11 @@ public interface GatewayConfig {
     @WithDefault(DEFAULT_DATA_PORT)
     int dataPort();
 
-    /** Proxy listeners: ports and ranges, e.g. "30000-30099" or "30000,30005-30009"; "0" = one ephemeral port. */
+    /**
+     * Proxy listeners: ports and ranges, e.g. "30000-30099" or "30000,30005-30009"; "0" = one ephemeral port. Where
+     * ports are opened, not which ports agents may ask for: that is tunnel-registry's pool, learnt at registration
+     * (the default matches the registry's default pool; a pool these do not cover is logged as an ERROR).
+     */
     @WithDefault(DEFAULT_PROXY_PORTS)
     String proxyPorts();
 

@@ -6,16 +6,19 @@ import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.gateway.config.GatewaySettings;
 import io.secureconnect.gateway.threads.GatewayScheduler;
 import io.secureconnect.proto.tunnelregistry.v1.Gateway;
+import io.secureconnect.proto.tunnelregistry.v1.HeartbeatGatewayResponse;
 import io.secureconnect.proto.tunnelregistry.v1.RegisterGatewayResponse;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
  * Registers this gateway with tunnel-registry and keeps it alive with heartbeats; re-registers when the registry
- * forgot it or was unreachable at start. Also tells the lease TTL the registry uses.
+ * forgot it or was unreachable at start. Also tells the lease TTL the registry uses and its port pool
+ * ({@link LearnedPortPool}: learnt at registration and again from every heartbeat).
  */
 @Singleton
 public class GatewayRegistration {
@@ -27,6 +30,7 @@ public class GatewayRegistration {
     private final RegistryClient registry;
     private final GatewaySettings settings;
     private final GatewayScheduler scheduler;
+    private final LearnedPortPool pool;
     private volatile Duration leaseTtl = DEFAULT_LEASE_TTL;
     private volatile boolean registered;
     private ScheduledFuture<?> heartbeats;
@@ -36,6 +40,7 @@ public class GatewayRegistration {
         this.registry = registry;
         this.settings = settings;
         this.scheduler = scheduler;
+        this.pool = new LearnedPortPool(settings.proxyPorts());
     }
 
     /** Registers now (or keeps trying), then heartbeats at the registry's interval. */
@@ -59,6 +64,11 @@ public class GatewayRegistration {
         return leaseTtl;
     }
 
+    /** tunnel-registry's port pool as last learnt; empty before registration or from a registry that names none. */
+    public Optional<PortPool> portPool() {
+        return pool.current();
+    }
+
     private Duration register() {
         Gateway gateway = Gateway.newBuilder().setGatewayId(settings.gatewayId())
                 .setAgentEndpoint(settings.publicHost() + ":" + agentPort)
@@ -68,6 +78,7 @@ public class GatewayRegistration {
             if (response.hasLeaseTtl() && response.getLeaseTtl().getSeconds() + response.getLeaseTtl().getNanos() > 0) {
                 leaseTtl = Duration.ofSeconds(response.getLeaseTtl().getSeconds(), response.getLeaseTtl().getNanos());
             }
+            pool.learn(response.hasPortRange(), response.getPortRange());
             registered = true;
             LOG.infof("registered with tunnel-registry gateway=%s agent_endpoint=%s lease_ttl=%s",
                     settings.gatewayId(), gateway.getAgentEndpoint(), leaseTtl);
@@ -88,7 +99,8 @@ public class GatewayRegistration {
             return;
         }
         try {
-            registry.heartbeat(settings.gatewayId());
+            HeartbeatGatewayResponse response = registry.heartbeat(settings.gatewayId());
+            pool.learn(response.hasPortRange(), response.getPortRange());
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND
                     || GrpcFailure.reason(e).filter("UNKNOWN_GATEWAY"::equals).isPresent()) {

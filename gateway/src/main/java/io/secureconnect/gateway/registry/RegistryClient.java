@@ -5,6 +5,7 @@ import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseRequest;
 import io.secureconnect.proto.tunnelregistry.v1.AcquireLeaseResponse;
 import io.secureconnect.proto.tunnelregistry.v1.Gateway;
 import io.secureconnect.proto.tunnelregistry.v1.HeartbeatGatewayRequest;
+import io.secureconnect.proto.tunnelregistry.v1.HeartbeatGatewayResponse;
 import io.secureconnect.proto.tunnelregistry.v1.RegisterGatewayRequest;
 import io.secureconnect.proto.tunnelregistry.v1.RegisterGatewayResponse;
 import io.secureconnect.proto.tunnelregistry.v1.ReleaseLeaseRequest;
@@ -35,8 +36,8 @@ public class RegistryClient {
         return call().registerGateway(RegisterGatewayRequest.newBuilder().setGateway(gateway).build());
     }
 
-    public void heartbeat(String gatewayId) {
-        call().heartbeatGateway(HeartbeatGatewayRequest.newBuilder().setGatewayId(gatewayId).build());
+    public HeartbeatGatewayResponse heartbeat(String gatewayId) {
+        return call().heartbeatGateway(HeartbeatGatewayRequest.newBuilder().setGatewayId(gatewayId).build());
     }
 
     /** The request carries the lease receipt of the key check that admitted the agent (TunnelManager). */

@@ -9,6 +9,7 @@ import io.secureconnect.gateway.config.GatewaySettings;
 import io.secureconnect.gateway.keys.KeyCheck;
 import io.secureconnect.gateway.metrics.GatewayMetrics;
 import io.secureconnect.gateway.registry.GatewayRegistration;
+import io.secureconnect.gateway.registry.PortPool;
 import io.secureconnect.gateway.registry.RegistryClient;
 import io.secureconnect.gateway.threads.GatewayScheduler;
 import io.secureconnect.proto.tunnel.v1.GoodbyeReason;
@@ -21,6 +22,7 @@ import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -39,8 +41,6 @@ public class TunnelManager {
 
     private static final Logger LOG = Logger.getLogger(TunnelManager.class);
     private static final int RENEWAL_THREADS = 16;
-    public static final int FIRST_PORT = 30000;
-    public static final int LAST_PORT = 30099;
 
     private final ConcurrentMap<TunnelKey, Tunnel> tunnels = new ConcurrentHashMap<>();
     private final RegistryClient registry;
@@ -79,10 +79,7 @@ public class TunnelManager {
 
     /** Admits an agent of a validated key to the tunnel of (account, port). Blocking: call from a worker thread. */
     public Joined join(KeyCheck.Valid key, int port, AgentInfo info, AgentLink agent) throws Refusal {
-        if (port < FIRST_PORT || port > LAST_PORT) {
-            throw new Refusal(Status.Code.INVALID_ARGUMENT, "PORT_OUT_OF_RANGE", GoodbyeReason.GOODBYE_REASON_UNSPECIFIED,
-                    false, "remote_port=" + port + ": must be an integer from " + FIRST_PORT + " to " + LAST_PORT);
-        }
+        checkPort(port);
         if (stopped) {
             throw new Refusal(Status.Code.UNAVAILABLE, "GATEWAY_SHUTDOWN", GoodbyeReason.GOODBYE_REASON_GATEWAY_SHUTDOWN,
                     true, "the gateway is shutting down");
@@ -107,6 +104,21 @@ public class TunnelManager {
                 tunnel.agents().add(agent);
                 return new Joined(tunnel, resumed);
             }
+        }
+    }
+
+    /**
+     * A port of tunnel-registry's pool as this gateway learnt it (no constant here: the registry's setting is the
+     * one definition). Before the pool is known (a registry that does not name it) only 1-65535 is checked here and
+     * AcquireLease judges the rest.
+     */
+    private void checkPort(int port) throws Refusal {
+        Optional<PortPool> pool = registration.portPool();
+        boolean inPool = pool.map(p -> p.contains(port)).orElse(port >= 1 && port <= 65535);
+        if (!inPool) {
+            throw new Refusal(Status.Code.INVALID_ARGUMENT, "PORT_OUT_OF_RANGE", GoodbyeReason.GOODBYE_REASON_UNSPECIFIED,
+                    false, "remote_port=" + port + ": " + pool.map(p -> p.rule() + " (tunnel-registry's port pool)")
+                            .orElse("must be an integer from 1 to 65535"));
         }
     }
 

@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
+import io.quarkus.arc.Arc;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.secureconnect.gateway.registry.GatewayRegistration;
 import io.secureconnect.gateway.support.Builds;
+import io.secureconnect.gateway.support.FakeRegistry;
 import io.secureconnect.gateway.support.GatewayTestResource;
 import io.secureconnect.gateway.support.GatewayTestSupport;
 import io.secureconnect.gateway.support.TestAgent;
@@ -202,6 +205,29 @@ class AgentAdmissionTest extends GatewayTestSupport {
         assertEquals("PORT_OUT_OF_RANGE", agent.closedReason());
         assertTrue(agent.goodbyes().get(0).getMessage().contains("from 30000 to 30099"));
         assertNull(fixtures().registry().lease(account, 29999));
+    }
+
+    @Test
+    void learnsAMovedPortPoolFromTheRegistryAndAdmitsAndRefusesByIt() throws Exception {
+        GatewayRegistration registration = Arc.container().instance(GatewayRegistration.class).get();
+        fixtures().registry().pool(FakeRegistry.pool(31000, 31009));
+        try {
+            await("the gateway learns the moved pool from a heartbeat", Duration.ofSeconds(30),
+                    () -> registration.portPool().filter(p -> p.first() == 31000).isPresent());
+            String account = Builds.account();
+            assertEquals(31005, agent(account, 31005, TestAgent.Mode.DIAL).welcome().getPort());
+
+            TestAgent refused = unadmittedAgent(account, "key_" + account, 30030, TestAgent.Mode.DIAL);
+            assertEquals(Status.Code.INVALID_ARGUMENT, refused.closedWith().getCode());
+            assertEquals("PORT_OUT_OF_RANGE", refused.closedReason());
+            assertEquals("remote_port=30030: must be an integer from 31000 to 31009 (tunnel-registry's port pool)",
+                    refused.goodbyes().get(0).getMessage());
+            assertNull(fixtures().registry().lease(account, 30030));
+        } finally {
+            fixtures().registry().pool(FakeRegistry.pool(30000, 30099));
+            await("the gateway learns the pool back", Duration.ofSeconds(30),
+                    () -> registration.portPool().filter(p -> p.first() == 30000).isPresent());
+        }
     }
 
     @Test

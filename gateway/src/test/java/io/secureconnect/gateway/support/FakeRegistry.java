@@ -17,6 +17,7 @@ import io.secureconnect.proto.tunnelregistry.v1.HeartbeatGatewayResponse;
 import io.secureconnect.proto.tunnelregistry.v1.Lease;
 import io.secureconnect.proto.tunnelregistry.v1.LeaseEvent;
 import io.secureconnect.proto.tunnelregistry.v1.LeaseEventType;
+import io.secureconnect.proto.tunnelregistry.v1.PortRange;
 import io.secureconnect.proto.tunnelregistry.v1.RegisterGatewayRequest;
 import io.secureconnect.proto.tunnelregistry.v1.RegisterGatewayResponse;
 import io.secureconnect.proto.tunnelregistry.v1.ReleaseLeaseRequest;
@@ -61,9 +62,19 @@ public class FakeRegistry extends TunnelRegistryGrpc.TunnelRegistryImplBase {
             TestPki.shared().identity("service/tunnel-registry"));
     private final Set<String> gateways = ConcurrentHashMap.newKeySet();
     private volatile boolean down;
+    private volatile PortRange pool = pool(30000, 30099);
 
     public void down(boolean down) {
         this.down = down;
+    }
+
+    /** The pool this registry names (default 30000-30099) and enforces; gateways learn it from the next heartbeat. */
+    public void pool(PortRange pool) {
+        this.pool = pool;
+    }
+
+    public static PortRange pool(int first, int last) {
+        return PortRange.newBuilder().setFirst(first).setLast(last).build();
     }
 
     /** From now on, renewals of this account's leases fail with LEASE_LOST. */
@@ -116,13 +127,13 @@ public class FakeRegistry extends TunnelRegistryGrpc.TunnelRegistryImplBase {
         gateways.add(request.getGateway().getGatewayId());
         responses.onNext(RegisterGatewayResponse.newBuilder()
                 .setHeartbeatInterval(Duration.newBuilder().setSeconds(1))
-                .setLeaseTtl(Duration.newBuilder().setSeconds(LEASE_TTL_SECONDS)).build());
+                .setLeaseTtl(Duration.newBuilder().setSeconds(LEASE_TTL_SECONDS)).setPortRange(pool).build());
         responses.onCompleted();
     }
 
     @Override
     public void heartbeatGateway(HeartbeatGatewayRequest request, StreamObserver<HeartbeatGatewayResponse> responses) {
-        responses.onNext(HeartbeatGatewayResponse.getDefaultInstance());
+        responses.onNext(HeartbeatGatewayResponse.newBuilder().setPortRange(pool).build());
         responses.onCompleted();
     }
 
@@ -132,7 +143,7 @@ public class FakeRegistry extends TunnelRegistryGrpc.TunnelRegistryImplBase {
             responses.onError(Status.UNAVAILABLE.withDescription("down for the test").asRuntimeException());
             return;
         }
-        if (request.getPort() < 30000 || request.getPort() > 30099) {
+        if (request.getPort() < pool.getFirst() || request.getPort() > pool.getLast()) {
             responses.onError(GrpcFailure.of(Status.Code.INVALID_ARGUMENT, "PORT_OUT_OF_RANGE", "port out of range"));
             return;
         }

@@ -6,9 +6,11 @@ import io.secureconnect.proto.tunnelregistry.v1.Gateway;
 import io.secureconnect.proto.tunnelregistry.v1.Lease;
 import io.secureconnect.proto.tunnelregistry.v1.LeaseEvent;
 import io.secureconnect.proto.tunnelregistry.v1.LeaseEventType;
+import io.secureconnect.proto.tunnelregistry.v1.PortRange;
 import io.secureconnect.proto.tunnelregistry.v1.Tunnel;
 import io.secureconnect.proto.tunnelregistry.v1.TunnelStatus;
 import io.secureconnect.registry.event.LeaseEventRecord;
+import io.secureconnect.registry.pool.PortPool;
 import io.secureconnect.registry.tunnel.TunnelRecord;
 import java.time.Instant;
 
@@ -54,6 +56,11 @@ final class ProtoMapping {
         set(tunnel.lastHeartbeat(), builder::setLastHeartbeat);
         set(tunnel.leaseExpiresAt(), builder::setLeaseExpiresAt);
         return builder.build();
+    }
+
+    /** The pool as gateways learn it (RegisterGateway, HeartbeatGateway): the one definition of the port range. */
+    static PortRange portRange(PortPool pool) {
+        return PortRange.newBuilder().setFirst(pool.first()).setLast(pool.last()).build();
     }
 
     static Timestamp timestamp(Instant instant) {

@@ -27,6 +27,7 @@ import io.secureconnect.registry.lease.LeaseRules;
 import io.secureconnect.registry.lease.LeaseService;
 import io.secureconnect.registry.lease.ReleaseCommand;
 import io.secureconnect.registry.lease.RenewCommand;
+import io.secureconnect.registry.pool.PortPool;
 import io.secureconnect.registry.tunnel.TunnelQueries;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -39,7 +40,9 @@ import java.time.Instant;
  * {@link LeaseReceiptCheck}), on the plain grpc-java API (no Mutiny bridge or
  * context capture per call); the work is in the feature services. AcquireLease and ReleaseLease are queued for the
  * group commit ({@code LeaseBatcher}) on the event loop and answered from its threads; RenewLease runs on
- * {@link DatabaseWorkers}; the rarer calls on the worker pool ({@code @Blocking}).
+ * {@link DatabaseWorkers}; the rarer calls on the worker pool ({@code @Blocking}). RegisterGateway and
+ * HeartbeatGateway also tell the gateway the port pool ({@link PortPool}): the registry's setting is the one
+ * definition of the range, and gateways learn it from here.
  */
 @GrpcService
 public class TunnelRegistryGrpcService extends TunnelRegistryGrpc.TunnelRegistryImplBase {
@@ -68,6 +71,9 @@ public class TunnelRegistryGrpcService extends TunnelRegistryGrpc.TunnelRegistry
     @Inject
     LeaseReceiptCheck receipts;
 
+    @Inject
+    PortPool pool;
+
     @Override
     @Blocking
     public void registerGateway(RegisterGatewayRequest request, StreamObserver<RegisterGatewayResponse> response) {
@@ -77,7 +83,8 @@ public class TunnelRegistryGrpcService extends TunnelRegistryGrpc.TunnelRegistry
                     gateway.getProxyHost(), gateway.getVersion());
             return RegisterGatewayResponse.newBuilder()
                     .setHeartbeatInterval(ProtoMapping.duration(config.heartbeatInterval()))
-                    .setLeaseTtl(ProtoMapping.duration(config.leaseTtl())).build();
+                    .setLeaseTtl(ProtoMapping.duration(config.leaseTtl()))
+                    .setPortRange(ProtoMapping.portRange(pool)).build();
         });
     }
 
@@ -86,7 +93,8 @@ public class TunnelRegistryGrpcService extends TunnelRegistryGrpc.TunnelRegistry
     public void heartbeatGateway(HeartbeatGatewayRequest request, StreamObserver<HeartbeatGatewayResponse> response) {
         GrpcCalls.respond(response, "HeartbeatGateway", () -> HeartbeatGatewayResponse.newBuilder()
                 .setExpiresAt(ProtoMapping.timestamp(gateways.heartbeat(
-                        CallerContext.actingGateway(request.getGatewayId())))).build());
+                        CallerContext.actingGateway(request.getGatewayId()))))
+                .setPortRange(ProtoMapping.portRange(pool)).build());
     }
 
     @Override

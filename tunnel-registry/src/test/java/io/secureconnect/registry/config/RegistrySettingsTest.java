@@ -66,6 +66,20 @@ class RegistrySettingsTest {
     }
 
     @Test
+    void acceptsAMovedPoolWhichIsTheOneDefinitionOfTheRange() {
+        Map<String, String> values = Map.of("secureconnect.registry.ports.first", "31000",
+                "secureconnect.registry.ports.last", "31009");
+        assertEquals(List.of(), RegistrySettings.problems(config(values)));
+        RegistryConfig moved = new SmallRyeConfigBuilder().withMapping(RegistryConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(values, "test", 500)).build()
+                .getConfigMapping(RegistryConfig.class);
+        assertEquals(List.of(), RegistrySettings.problems(moved));
+        assertEquals(31000, moved.ports().first());
+        assertEquals(31009, moved.ports().last());
+    }
+
+    @Test
     void namesDurationsThatAreNotPositive() {
         assertEquals("startup refused: secureconnect.registry.lease-ttl=soon: must be a duration such as 30s, 500ms"
                 + " or PT1M", firstProblem(Map.of("secureconnect.registry.lease-ttl", "soon")));
