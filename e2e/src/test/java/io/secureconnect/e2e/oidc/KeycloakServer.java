@@ -2,11 +2,10 @@ package io.secureconnect.e2e.oidc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secureconnect.e2e.fixture.CloudSide;
 import io.secureconnect.e2e.fixture.ManagedProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -160,11 +159,8 @@ public final class KeycloakServer {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
+    /** Below the ephemeral range, never twice in a run: {@link CloudSide#restartablePort()}. */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CloudSide.restartablePort();
     }
 }

@@ -6,12 +6,11 @@ import io.grpc.Metadata;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import io.secureconnect.e2e.fixture.CloudSide;
 import io.secureconnect.e2e.fixture.ManagedProcess;
 import io.secureconnect.e2e.fixture.Shell;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -265,12 +264,9 @@ final class OidcCloud implements AutoCloseable {
         return settings;
     }
 
+    /** Below the ephemeral range, never twice in a run: {@link CloudSide#restartablePort()}. */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CloudSide.restartablePort();
     }
 
     /** A port of the tunnel pool, for this test's own tunnel-registry (its database is this test's alone). */
