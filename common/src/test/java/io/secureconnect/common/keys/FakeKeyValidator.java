@@ -36,7 +36,8 @@ final class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
                     .addGrantedPermissions("core_pipeline_view").build());
             case "no-principal" -> answer(response, ValidateTokenResponse.newBuilder().setValid(true).build());
             case "throttled.key" -> response.onError(GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED,
-                    KeyValidatorWire.KEY_THROTTLED, "too many failed uses", Map.of(KeyValidatorWire.RETRY_AFTER, "42")));
+                    KeyValidatorWire.KEY_THROTTLED, "too many failed uses",
+                    Map.of(KeyValidatorWire.RETRY_AFTER, "42")));
             case "throttled.client" -> response.onError(GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED,
                     KeyValidatorWire.RATE_LIMITED, "too many failures", Map.of(KeyValidatorWire.RETRY_AFTER, "17")));
             case "throttled.silent" -> response.onError(Status.RESOURCE_EXHAUSTED.asRuntimeException());
