@@ -10,22 +10,23 @@ import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.common.identity.CallerContext;
 import io.secureconnect.common.identity.Peer;
 import io.secureconnect.common.identity.PeerKind;
+import io.secureconnect.common.keys.DenialReasons;
+import io.secureconnect.common.keys.KeyAnswer;
+import io.secureconnect.common.keys.KeyQuestion;
+import io.secureconnect.common.keys.KeyValidatorWire;
+import io.secureconnect.common.keys.ValidateTokenClient;
 import io.secureconnect.common.oidc.OidcIdentity;
 import io.secureconnect.policy.auth.KeyScope;
-import io.secureconnect.policy.auth.KeyValidatorTargets;
 import io.secureconnect.policy.config.PolicyConfig;
 import io.secureconnect.policy.connector.ConnectorKey;
 import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
-import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
-import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import org.jboss.logging.Logger;
+import java.util.Set;
 
 /**
  * Who may resolve the build network of an account (ResolveBuildNetwork): a runner, for any account; an API key or
@@ -45,7 +46,6 @@ import org.jboss.logging.Logger;
 public class BuildNetworkCaller {
 
     public static final String PERMISSION = "core_connector_access";
-    private static final Logger LOG = Logger.getLogger(BuildNetworkCaller.class);
 
     @GrpcClient("keyvalidator")
     KeyValidatorGrpc.KeyValidatorBlockingStub keyValidator;
@@ -95,43 +95,38 @@ public class BuildNetworkCaller {
     }
 
     private String apiKey(String token, String accountId, List<ConnectorKey> connectors, SocketAddress client) {
-        ValidateTokenRequest.Builder request = ValidateTokenRequest.newBuilder().setToken(token)
-                .addRequiredPermissions(PERMISSION).setExpectedAccountId(accountId);
-        KeyValidatorTargets.ask(request, Target.resources(connectors.stream()
-                .map(c -> new ResourceRef(ResourceRef.CONNECTOR, c.identifier(), c.orgId(), c.projectId())).toList()));
-        ValidateTokenResponse answer;
-        try {
-            answer = keyValidator.withDeadlineAfter(config.dependencyTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .withInterceptors(ClientAddress.forwarding(ClientAddress.of(client)))
-                    .validateToken(request.build());
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
-                boolean keyThrottled = GrpcFailure.reason(e).filter("KEY_THROTTLED"::equals).isPresent();
-                throw GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED, keyThrottled ? "KEY_THROTTLED" : "RATE_LIMITED",
-                        keyThrottled ? "too many failed uses of this API key; retry later"
-                                : "too many failed API key checks from this client; retry later",
-                        Map.of("retry-after", GrpcFailure.fact(e, "retry-after").orElse("5")));
-            }
-            LOG.warnf("key-validator ValidateToken failed status=%s", e.getStatus().getCode());
-            throw GrpcFailure.of(Status.Code.UNAVAILABLE, "KEY_VALIDATOR_UNAVAILABLE",
-                    "API keys cannot be checked right now (key-validator did not answer); retry later");
+        KeyAnswer answer = new ValidateTokenClient(keyValidator, config.dependencyTimeout()).validate(KeyQuestion
+                .of(token, Set.of(PERMISSION)).account(accountId).target(Target.resources(connectors.stream()
+                        .map(c -> new ResourceRef(ResourceRef.CONNECTOR, c.identifier(), c.orgId(), c.projectId()))
+                        .toList())).from(ClientAddress.of(client)));
+        if (answer instanceof KeyAnswer.Valid valid) {
+            return "apikey:" + valid.principal().getApiKeyId();
         }
-        if (!answer.getValid()) {
-            throw denial(answer);
+        if (answer instanceof KeyAnswer.Denied denied) {
+            throw denial(denied);
         }
-        return "apikey:" + answer.getPrincipal().getApiKeyId();
+        if (answer instanceof KeyAnswer.Throttled throttled) {
+            boolean key = throttled.who() == KeyAnswer.Throttle.KEY;
+            throw GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED,
+                    key ? KeyValidatorWire.KEY_THROTTLED : KeyValidatorWire.RATE_LIMITED,
+                    key ? "too many failed uses of this API key; retry later"
+                            : "too many failed API key checks from this client; retry later",
+                    Map.of(KeyValidatorWire.RETRY_AFTER, String.valueOf(throttled.retryAfterOr(5))));
+        }
+        throw GrpcFailure.of(Status.Code.UNAVAILABLE, "KEY_VALIDATOR_UNAVAILABLE",
+                "API keys cannot be checked right now (key-validator did not answer); retry later");
     }
 
-    private static StatusRuntimeException denial(ValidateTokenResponse answer) {
-        String reason = answer.getReason().name().replace("DENIAL_REASON_", "");
-        return switch (answer.getReason()) {
-            case DENIAL_REASON_MISSING_PERMISSION -> GrpcFailure.of(Status.Code.PERMISSION_DENIED, reason,
-                    "this API key lacks " + String.join(", ", answer.getMissingPermissionsList()));
-            case DENIAL_REASON_WRONG_ACCOUNT -> GrpcFailure.of(Status.Code.PERMISSION_DENIED, reason,
-                    "this API key belongs to another account");
-            case DENIAL_REASON_ABAC_SCOPE_TOO_NARROW -> GrpcFailure.of(Status.Code.PERMISSION_DENIED, reason,
+    /** The one table's status as gRPC's, the reason without its prefix (e.g. REVOKED) as the trailer. */
+    private static StatusRuntimeException denial(KeyAnswer.Denied denied) {
+        String reason = DenialReasons.name(denied.reason());
+        Status.Code code = denied.row().forbidden() ? Status.Code.PERMISSION_DENIED : Status.Code.UNAUTHENTICATED;
+        return switch (denied.reason()) {
+            case DENIAL_REASON_MISSING_PERMISSION -> GrpcFailure.of(code, reason,
+                    "this API key lacks " + String.join(", ", denied.response().getMissingPermissionsList()));
+            case DENIAL_REASON_ABAC_SCOPE_TOO_NARROW -> GrpcFailure.of(code, reason,
                     "this API key's resource groups do not cover every connector of the build with " + PERMISSION);
-            default -> GrpcFailure.of(Status.Code.UNAUTHENTICATED, reason, "the API key was refused: " + reason);
+            default -> GrpcFailure.of(code, reason, denied.row().message());
         };
     }
 }

@@ -6,6 +6,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.secureconnect.common.grpc.GrpcFailure;
+import io.secureconnect.common.keys.DenialReasons;
 import io.secureconnect.gateway.data.DataPools;
 import io.secureconnect.gateway.keys.KeyCheck;
 import io.secureconnect.gateway.tunnel.AgentLink;
@@ -168,12 +169,12 @@ final class AgentSession implements StreamObserver<AgentMessage>, AgentLink {
             return valid;
         }
         if (check instanceof KeyCheck.Denied denied) {
-            boolean permission = denied.reason().equals("MISSING_PERMISSION")
-                    || denied.reason().equals("ABAC_SCOPE_TOO_NARROW") || denied.reason().equals("WRONG_ACCOUNT");
-            throw new Refusal(permission ? Status.Code.PERMISSION_DENIED : Status.Code.UNAUTHENTICATED,
-                    "KEY_" + denied.reason(), denied.reason().equals("REVOKED")
-                    ? GoodbyeReason.GOODBYE_REASON_KEY_REVOKED : GoodbyeReason.GOODBYE_REASON_UNSPECIFIED,
-                    false, denied.message());
+            GoodbyeReason goodbye = switch (denied.reason()) {
+                case DENIAL_REASON_REVOKED -> GoodbyeReason.GOODBYE_REASON_KEY_REVOKED;
+                default -> GoodbyeReason.GOODBYE_REASON_UNSPECIFIED;
+            };
+            throw new Refusal(denied.forbidden() ? Status.Code.PERMISSION_DENIED : Status.Code.UNAUTHENTICATED,
+                    "KEY_" + DenialReasons.name(denied.reason()), goodbye, false, denied.message());
         }
         if (check instanceof KeyCheck.Throttled throttled) {
             throw new Refusal(Status.Code.RESOURCE_EXHAUSTED, "KEY_CHECKS_THROTTLED",

@@ -1,5 +1,7 @@
 package io.secureconnect.gateway.keys;
 
+import io.secureconnect.common.keys.DenialReasons;
+import io.secureconnect.proto.keyvalidator.v1.DenialReason;
 import io.secureconnect.proto.keyvalidator.v1.LeaseReceipt;
 
 /** The answer to "may this API key run an agent?". */
@@ -13,8 +15,15 @@ public sealed interface KeyCheck {
     record Valid(String accountId, String apiKeyId, String tokenId, LeaseReceipt receipt) implements KeyCheck {
     }
 
-    /** @param reason the denial reason without its prefix, e.g. REVOKED, MISSING_PERMISSION */
-    record Denied(String reason, String message) implements KeyCheck {
+    /**
+     * @param reason key-validator's reason, typed; {@code row} is its row of the one table (403: a good key, but not
+     *         for an agent); {@code message} key-validator's own when it gave one
+     */
+    record Denied(DenialReason reason, DenialReasons.Row row, String message) implements KeyCheck {
+
+        public boolean forbidden() {
+            return row.forbidden();
+        }
     }
 
     record Unavailable(String message) implements KeyCheck {

@@ -1,26 +1,27 @@
 package io.secureconnect.gateway.keys;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
-import io.secureconnect.common.grpc.ClientAddress;
-import io.secureconnect.common.grpc.GrpcFailure;
+import io.secureconnect.common.keys.KeyAnswer;
+import io.secureconnect.common.keys.KeyQuestion;
+import io.secureconnect.common.keys.ValidateTokenClient;
 import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
-import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
-import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
 import jakarta.inject.Singleton;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.Set;
 
 /**
  * Validates an agent's API key through key-validator: core_pipeline_view with an ABAC scope of All, asking for the
  * lease receipt that tunnel-registry needs to lease a port for the key. Refuses every key while revocations cannot
- * be followed (fail closed, {@link RevocationFeed#stale()}).
+ * be followed (fail closed, {@link RevocationFeed#stale()}). The call itself is common's {@link ValidateTokenClient};
+ * this class only turns its answer into a {@link KeyCheck}.
  */
 @Singleton
 public class KeyValidatorClient {
 
     static final String REQUIRED_PERMISSION = "core_pipeline_view";
-    private static final long DEADLINE_MILLIS = 3000;
+    private static final Duration DEADLINE = Duration.ofMillis(3000);
+    /** Seconds an agent waits when key-validator throttles without saying how long. */
+    private static final long RETRY_AFTER_FALLBACK = 10;
 
     @GrpcClient("keyvalidator")
     KeyValidatorGrpc.KeyValidatorBlockingStub keys;
@@ -39,34 +40,18 @@ public class KeyValidatorClient {
         if (revocations.stale()) {
             return new KeyCheck.Unavailable("the gateway cannot follow key revocations (key-validator unreachable)");
         }
-        ValidateTokenResponse response;
-        try {
-            response = keys.withDeadlineAfter(DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
-                    .withInterceptors(ClientAddress.forwarding(clientAddress))
-                    .validateToken(ValidateTokenRequest.newBuilder().setToken(token)
-                            .addRequiredPermissions(REQUIRED_PERMISSION).setRequireAbacAll(true)
-                            .setLeaseReceipt(true).build());
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
-                return new KeyCheck.Throttled(retryAfter(e));
-            }
-            return new KeyCheck.Unavailable("key-validator did not answer: " + e.getStatus().getCode());
+        KeyAnswer answer = new ValidateTokenClient(keys, DEADLINE).validate(KeyQuestion
+                .of(token, Set.of(REQUIRED_PERMISSION)).abacAll(true).withLeaseReceipt().from(clientAddress));
+        if (answer instanceof KeyAnswer.Valid valid) {
+            return new KeyCheck.Valid(valid.principal().getAccountId(), valid.principal().getApiKeyId(),
+                    valid.principal().getTokenId(), valid.response().getLeaseReceipt());
         }
-        if (response.getValid()) {
-            return new KeyCheck.Valid(response.getPrincipal().getAccountId(), response.getPrincipal().getApiKeyId(),
-                    response.getPrincipal().getTokenId(), response.getLeaseReceipt());
+        if (answer instanceof KeyAnswer.Denied denied) {
+            return new KeyCheck.Denied(denied.reason(), denied.row(), denied.message());
         }
-        String reason = response.getReason().name().replace("DENIAL_REASON_", "");
-        String message = response.getMessage().isEmpty() ? "the API key was refused: " + reason
-                : response.getMessage();
-        return new KeyCheck.Denied(reason, message);
-    }
-
-    private static long retryAfter(StatusRuntimeException e) {
-        try {
-            return Math.max(1, Long.parseLong(GrpcFailure.fact(e, "retry-after").orElse("10")));
-        } catch (NumberFormatException notANumber) {
-            return 10;
+        if (answer instanceof KeyAnswer.Throttled throttled) {
+            return new KeyCheck.Throttled(throttled.retryAfterOr(RETRY_AFTER_FALLBACK));
         }
+        return new KeyCheck.Unavailable(((KeyAnswer.Unavailable) answer).why());
     }
 }

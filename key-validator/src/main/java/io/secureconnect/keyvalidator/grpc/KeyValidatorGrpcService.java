@@ -6,6 +6,7 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.common.identity.CallerContext;
+import io.secureconnect.common.keys.KeyValidatorWire;
 import io.secureconnect.keyvalidator.permission.PermissionCatalog;
 import io.secureconnect.keyvalidator.ratelimit.FailureLimiter;
 import io.secureconnect.keyvalidator.ratelimit.GrpcCaller;
@@ -68,9 +69,9 @@ public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBa
         String caller = GrpcCaller.current();
         OptionalLong retryAfter = limiter.begin(caller, request.getToken());
         if (retryAfter.isPresent()) {
-            response.onError(GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED, "RATE_LIMITED",
+            response.onError(GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED, KeyValidatorWire.RATE_LIMITED,
                     "too many failed validations from this caller; retry after " + retryAfter.getAsLong() + " s",
-                    Map.of("retry-after", String.valueOf(retryAfter.getAsLong()))));
+                    Map.of(KeyValidatorWire.RETRY_AFTER, String.valueOf(retryAfter.getAsLong()))));
             return;
         }
         KeyFailureBudget.Ticket ticket = keys.begin(request.getToken());
@@ -123,9 +124,9 @@ public class KeyValidatorGrpcService extends KeyValidatorGrpc.KeyValidatorImplBa
             OptionalLong throttled = keys.end(ticket, caller, validation.keyFailure());
             if (throttled.isPresent()) {
                 // Only failing uses get here: the right secret is answered, whatever the id's failures.
-                response.onError(GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED, "KEY_THROTTLED",
+                response.onError(GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED, KeyValidatorWire.KEY_THROTTLED,
                         "too many failed uses of this token id; retry after " + throttled.getAsLong() + " s",
-                        Map.of("retry-after", String.valueOf(throttled.getAsLong()))));
+                        Map.of(KeyValidatorWire.RETRY_AFTER, String.valueOf(throttled.getAsLong()))));
                 return;
             }
             ValidateTokenResponse answer = ProtoMapper.response(validation);

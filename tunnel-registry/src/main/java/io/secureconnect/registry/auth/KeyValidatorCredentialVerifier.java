@@ -3,6 +3,7 @@ package io.secureconnect.registry.auth;
 import io.secureconnect.common.auth.Caller;
 import io.secureconnect.common.auth.CredentialVerifier;
 import io.secureconnect.common.auth.Target;
+import io.secureconnect.common.keys.KeyValidatorTargets;
 import io.secureconnect.proto.keyvalidator.v1.Principal;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenResponse;
 import io.vertx.ext.web.RoutingContext;

@@ -1,4 +1,4 @@
-package io.secureconnect.registry.auth;
+package io.secureconnect.common.keys;
 
 import io.secureconnect.common.auth.Coverage;
 import io.secureconnect.common.auth.ResourceRef;
@@ -13,12 +13,12 @@ import java.util.Set;
  * Between common's {@link Target} / {@link Coverage} and ValidateToken's resource, coverage_scope and coverage
  * (key_validator.proto says what they mean). The resource-group rules stay in key-validator: nothing here decides.
  */
-final class KeyValidatorTargets {
+public final class KeyValidatorTargets {
 
     private KeyValidatorTargets() {
     }
 
-    static void ask(ValidateTokenRequest.Builder request, Target target) {
+    public static void ask(ValidateTokenRequest.Builder request, Target target) {
         if (target instanceof Target.One one) {
             request.setResource(resource(one.resource()));
         } else if (target instanceof Target.Several several) {
@@ -29,7 +29,7 @@ final class KeyValidatorTargets {
     }
 
     /** What the answer covers; nothing when it names no coverage or a kind this build does not know (fail closed). */
-    static Coverage coverage(ValidateTokenResponse answer) {
+    public static Coverage coverage(ValidateTokenResponse answer) {
         if (!answer.hasCoverage()) {
             return Coverage.NONE;
         }
