@@ -132,6 +132,9 @@ public final class DataConnectionPool {
                 failures.set(0);
                 new Parked().install(channel);
                 channel.closeFuture().addListener(closedNow -> {
+                    // Its retire timer must not keep a closed connection (TLS engine and all) reachable for the rest
+                    // of its allowance, as the gateway's idle timer once did (ReusableCarrier).
+                    cancelRetire(channel);
                     // Gone while parked, or while carrying a proxied connection it would have come back from.
                     if (idle.remove(channel) || (reusable && channel.attr(TAKEN).getAndSet(null) != null)) {
                         refill(channel.eventLoop());

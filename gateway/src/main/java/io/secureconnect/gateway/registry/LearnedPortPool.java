@@ -9,9 +9,9 @@ import org.jboss.logging.Logger;
  * The port pool this gateway last learnt from tunnel-registry (RegisterGateway, then every heartbeat), so a change of
  * the registry's setting reaches the gateway without a constant to edit or a restart. Each new pool is compared with
  * the proxy listeners ({@code secureconnect.gateway.proxy-ports}): pool ports without a listener are logged as an
- * ERROR naming both settings and the ports, once per pool. The gateway does not stop for it: during a rolling change
- * of the pool every gateway would stop at once, and a deployment may split the pool between gateways; but a tunnel on
- * such a port is unreachable for builds, so the operator must see it at start, not when a build fails. An answer
+ * ERROR naming both settings and the ports, once per pool. The gateway does not stop for it (during a rolling change
+ * of the pool every gateway would stop at once), but agents are balanced over all gateways, so a tunnel on such a port
+ * is unreachable for builds whenever its agent lands here: the operator must see it at start, not when a build fails. An answer
  * with no pool (an older registry) or an impossible one keeps what was learnt; AcquireLease still judges the port.
  */
 public class LearnedPortPool {
