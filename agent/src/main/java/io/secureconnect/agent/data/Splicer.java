@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.secureconnect.datalink.Carrier;
+import io.secureconnect.datalink.Relay;
 import io.secureconnect.proto.tunnel.v1.DataPreamble;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,6 @@ public final class Splicer {
             destination.eventLoop().execute(() -> join(destination, data, preamble));
             return;
         }
-        String connectionId = preamble.getConnectionId();
         connections.add(destination);
         byte[] body = preamble.toByteArray();
         ByteBuf head = data.alloc().buffer(4 + body.length).writeInt(body.length).writeBytes(body);
@@ -39,10 +39,10 @@ public final class Splicer {
         if (carrier != null) {
             carrier.startFraming(); // a reusable connection: framed from here until END went both ways
         }
-        data.pipeline().addLast("relay", new Relay(destination, connectionId));
+        data.pipeline().addLast("relay", new Relay(destination));
         destination.pipeline().addLast("idle",
                 new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
-        destination.pipeline().addLast("relay", new Relay(data, connectionId));
+        destination.pipeline().addLast("relay", new Relay(data));
         data.flush();
         if (!destination.isActive() || !data.isActive()) {
             Carrier.finish(data);

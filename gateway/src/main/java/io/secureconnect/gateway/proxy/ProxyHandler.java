@@ -13,7 +13,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.secureconnect.common.credential.BuildCredential;
 import io.secureconnect.datalink.Carrier;
-import io.secureconnect.gateway.data.Relay;
+import io.secureconnect.datalink.Relay;
 import io.secureconnect.gateway.metrics.GatewayMetrics;
 import io.secureconnect.gateway.tunnel.DialListener;
 import io.secureconnect.gateway.tunnel.Dialer;
@@ -221,7 +221,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 // first) must reach the client after the 200, never before it.
                 client.writeAndFlush(ProxyResponses.connected(client.alloc()), client.voidPromise());
             }
-            Relay relay = new Relay(client, tunnel.bytesOut(), metrics.bytesOut());
+            Relay relay = new Relay(client, bytes -> {
+                tunnel.bytesOut().add(bytes);
+                metrics.bytesOut().add(bytes);
+            });
             data.pipeline().addLast("relay", relay);
             String connectionId = pending == null ? "" : pending.connectionId();
             if (data.eventLoop() == client.eventLoop()) {
@@ -313,8 +316,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (client.isWritable() && upstream != null) {
-            upstream.config().setAutoRead(true);
+        if (upstream != null) {
+            Relay.resumeIfWritable(client, upstream);
         }
         ctx.fireChannelWritabilityChanged();
     }
