@@ -3,6 +3,8 @@ package io.secureconnect.registry;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
+import io.secureconnect.common.grpc.GrpcFailure;
+import io.secureconnect.common.keys.KeyValidatorWire;
 import io.secureconnect.testing.TestPki;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -20,6 +22,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -37,7 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * test can make keys for its own account: {@code manage} (core_pipeline_view + core_secureconnect_manage, ABAC
  * All), {@code view} (core_pipeline_view, ABAC All), {@code narrow} (both permissions over a group that covers
  * nothing, e.g. a tag), {@code only_30001_30002} (both permissions over a group naming those ports),
- * {@code expired}, {@code revoked}; anything else is unknown, and a token not of that shape is malformed. As
+ * {@code expired}, {@code revoked}; {@code key_throttled} and {@code rate_limited} are answered RESOURCE_EXHAUSTED
+ * with that reason and a retry-after of 17 s, as key-validator throttles; anything else is unknown, and a token not of that shape is malformed. As
  * key-validator does, a request's resource must be covered (else ABAC_SCOPE_TOO_NARROW) and a request without one
  * is answered the coverage of its permissions' resource type.
  */
@@ -98,6 +102,12 @@ public class TestKeyValidator implements QuarkusTestResourceLifecycleManager {
             CALLS.incrementAndGet();
             if (!AVAILABLE.get()) {
                 answer.onError(Status.UNAVAILABLE.withDescription("test key-validator is down").asRuntimeException());
+                return;
+            }
+            String secret = request.getToken().substring(request.getToken().lastIndexOf('.') + 1);
+            if (secret.equals("key_throttled") || secret.equals("rate_limited")) {
+                answer.onError(GrpcFailure.of(Status.Code.RESOURCE_EXHAUSTED, secret.toUpperCase(Locale.ROOT),
+                        "too many failures", Map.of(KeyValidatorWire.RETRY_AFTER, "17")));
                 return;
             }
             answer.onNext(validate(request));

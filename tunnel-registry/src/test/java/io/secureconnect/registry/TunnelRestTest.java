@@ -191,6 +191,19 @@ class TunnelRestTest {
     }
 
     @Test
+    void answers429NamingWhichThrottleHeldTheKeyBack() {
+        String account = account();
+        given().header("x-api-key", token(account, "k", "key_throttled")).queryParam("accountIdentifier", account)
+                .when().get("/api/v1/tunnels").then().statusCode(429).contentType(PROBLEM)
+                .header("Retry-After", "17").body("code", equalTo("KEY_THROTTLED"))
+                .body("detail", containsString("this API key"));
+        given().header("x-api-key", token(account, "k", "rate_limited")).queryParam("accountIdentifier", account)
+                .when().get("/api/v1/tunnels").then().statusCode(429).contentType(PROBLEM)
+                .header("Retry-After", "17").body("code", equalTo("RATE_LIMITED"))
+                .body("detail", containsString("this client"));
+    }
+
+    @Test
     void neverEchoesTheApiKeyInAnError() {
         String secretToken = token(account(), "k", "s3cr3t-value");
         given().header("x-api-key", secretToken).queryParam("accountIdentifier", account())

@@ -4,6 +4,7 @@ import io.quarkus.grpc.GrpcClient;
 import io.secureconnect.common.auth.Target;
 import io.secureconnect.common.keys.KeyAnswer;
 import io.secureconnect.common.keys.KeyQuestion;
+import io.secureconnect.common.keys.KeyValidatorWire;
 import io.secureconnect.common.keys.ValidateTokenClient;
 import io.secureconnect.proto.keyvalidator.v1.DenialReason;
 import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
@@ -17,7 +18,8 @@ import java.util.Set;
  * token may act, naming the end client the token came from (a REST client, an frpc) so that key-validator counts
  * failures per client, not per registry; turns the answer into this service's {@link KeyDenied}. A denial is the
  * one table's 401 or 403 with its specific code (API_KEY_REVOKED, MISSING_PERMISSION, ...); too many failures 429
- * RATE_LIMITED with Retry-After; key-validator unreachable or failing 503: nothing is let through unverified.
+ * with Retry-After, RATE_LIMITED (this client) or KEY_THROTTLED (this key's token id, from every client);
+ * key-validator unreachable or failing 503: nothing is let through unverified.
  */
 @ApplicationScoped
 public class KeyValidatorClient {
@@ -51,8 +53,12 @@ public class KeyValidatorClient {
         }
         if (answer instanceof KeyAnswer.Throttled throttled) {
             long retryAfter = throttled.retryAfterOr(RETRY_AFTER_FALLBACK);
-            throw new KeyDenied(429, "RATE_LIMITED", "too many failed API key checks from this client; retry "
-                    + "after " + retryAfter + " s", retryAfter);
+            if (throttled.who() == KeyAnswer.Throttle.KEY) {
+                throw new KeyDenied(429, KeyValidatorWire.KEY_THROTTLED, "too many failed uses of this API key; "
+                        + "retry after " + retryAfter + " s", retryAfter);
+            }
+            throw new KeyDenied(429, KeyValidatorWire.RATE_LIMITED, "too many failed API key checks from this "
+                    + "client; retry after " + retryAfter + " s", retryAfter);
         }
         throw new KeyDenied(503, "KEY_VALIDATOR_UNAVAILABLE",
                 "the API key cannot be checked right now (key-validator unavailable); try again");
