@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
  * through {@link KeyValidatorTargets}), forwards the end client's address ({@link ClientAddress}), applies the
  * deadline, and answers a typed {@link KeyAnswer}. Each service only converts that answer into its own (an agent
  * refusal, a problem, a gRPC status). A plain object, not a bean: each service builds it around its own
- * {@code @GrpcClient} stub, whose generated classes are the service's own (see common's pom).
+ * {@code @GrpcClient} stub (the generated classes come from the proto jar).
  *
  * <p>Blocking: call it from a worker thread. The token is never logged nor put into an answer.
  */
