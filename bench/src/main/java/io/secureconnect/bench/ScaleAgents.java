@@ -9,6 +9,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.netty.handler.ssl.SslContext;
+import io.secureconnect.proto.CallMetadata;
 import io.secureconnect.proto.tunnel.v1.AgentMessage;
 import io.secureconnect.proto.tunnel.v1.DataPreamble;
 import io.secureconnect.proto.tunnel.v1.GatewayMessage;
@@ -54,7 +55,7 @@ import javax.net.ssl.TrustManagerFactory;
 final class ScaleAgents implements AutoCloseable {
 
     static final int PORTS_PER_ACCOUNT = 100;
-    private static final Metadata.Key<String> API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> API_KEY = CallMetadata.API_KEY;
 
     /** An account and a token of its agent key. */
     record Credential(String account, String token) {

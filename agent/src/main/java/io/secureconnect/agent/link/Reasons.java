@@ -2,14 +2,12 @@ package io.secureconnect.agent.link;
 
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.secureconnect.proto.CallMetadata;
 import io.secureconnect.proto.tunnel.v1.Goodbye;
 import io.secureconnect.proto.tunnel.v1.GoodbyeReason;
 
 /** Why a stream ended, in one line for people: Goodbye reason and message, or gRPC status, reason trailer, cause. */
 final class Reasons {
-
-    static final Metadata.Key<String> REASON =
-            Metadata.Key.of("secureconnect-reason", Metadata.ASCII_STRING_MARSHALLER);
 
     private Reasons() {
     }
@@ -30,7 +28,7 @@ final class Reasons {
     static String of(Throwable error, Redactor redactor) {
         Status status = Status.fromThrowable(error);
         Metadata trailers = Status.trailersFromThrowable(error);
-        String reason = trailers == null ? null : trailers.get(REASON);
+        String reason = trailers == null ? null : trailers.get(CallMetadata.REASON);
         StringBuilder text = new StringBuilder(status.getCode().name());
         if (reason != null) {
             text.append(" (").append(reason).append(')');

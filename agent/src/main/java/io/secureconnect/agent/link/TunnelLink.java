@@ -8,6 +8,7 @@ import io.secureconnect.agent.config.AgentSettings;
 import io.secureconnect.agent.data.OpenConnections;
 import io.secureconnect.agent.dial.DialOutcome;
 import io.secureconnect.agent.dial.Dialer;
+import io.secureconnect.proto.CallMetadata;
 import io.secureconnect.proto.tunnel.v1.AgentMessage;
 import io.secureconnect.proto.tunnel.v1.DialRequest;
 import io.secureconnect.proto.tunnel.v1.Draining;
@@ -39,7 +40,7 @@ import org.jboss.logging.Logger;
 public final class TunnelLink {
 
     private static final Logger LOG = Logger.getLogger(TunnelLink.class);
-    static final Metadata.Key<String> API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> API_KEY = CallMetadata.API_KEY;
     static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(15);
     /** Statuses after which the same request can only fail again: stop instead of retrying forever. */
     private static final Set<Status.Code> FINAL = Set.of(Status.Code.UNAUTHENTICATED, Status.Code.PERMISSION_DENIED,

@@ -3,6 +3,7 @@ package io.secureconnect.common.grpc;
 import io.grpc.ClientInterceptor;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
+import io.secureconnect.proto.CallMetadata;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
@@ -10,13 +11,12 @@ import java.net.SocketAddress;
  * The end client a caller acts for (an agent, an frps, a REST client), as the caller saw it, in the
  * {@code secureconnect-client-address} metadata of ValidateToken (key-validator.proto): key-validator counts failed
  * validations per end client, so that one client guessing keys through a gateway or a service locks out only itself.
- * key-validator trusts it only from callers that authenticated as a gateway or a platform service. Written once
- * here for both ends.
+ * key-validator trusts it only from callers that authenticated as a gateway or a platform service. Its name is
+ * {@link CallMetadata#CLIENT_ADDRESS}; what goes in it is decided here, for both ends.
  */
 public final class ClientAddress {
 
-    public static final Metadata.Key<String> KEY =
-            Metadata.Key.of("secureconnect-client-address", Metadata.ASCII_STRING_MARSHALLER);
+    public static final Metadata.Key<String> KEY = CallMetadata.CLIENT_ADDRESS;
     /** Longer values are cut: an address, not a payload. */
     public static final int MAX_LENGTH = 64;
 

@@ -3,6 +3,7 @@ package io.secureconnect.common.grpc;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.secureconnect.proto.CallMetadata;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,9 +13,7 @@ import java.util.Optional;
  */
 public final class GrpcFailure {
 
-    public static final Metadata.Key<String> REASON =
-            Metadata.Key.of("secureconnect-reason", Metadata.ASCII_STRING_MARSHALLER);
-    private static final String FACT_PREFIX = "secureconnect-";
+    public static final Metadata.Key<String> REASON = CallMetadata.REASON;
 
     private GrpcFailure() {
     }
@@ -44,7 +43,7 @@ public final class GrpcFailure {
     }
 
     private static Metadata.Key<String> fact(String name) {
-        return Metadata.Key.of(FACT_PREFIX + name.toLowerCase().replace('_', '-'), Metadata.ASCII_STRING_MARSHALLER);
+        return CallMetadata.fact(name.toLowerCase().replace('_', '-'));
     }
 
     private static String ascii(String value) {

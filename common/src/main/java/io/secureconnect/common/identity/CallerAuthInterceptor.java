@@ -13,6 +13,7 @@ import io.quarkus.grpc.GlobalInterceptor;
 import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.common.oidc.BearerTokenVerifier;
 import io.secureconnect.common.oidc.OidcIdentity;
+import io.secureconnect.proto.CallMetadata;
 import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,9 +46,8 @@ import org.jboss.logging.Logger;
 public class CallerAuthInterceptor implements ServerInterceptor {
 
     private static final Logger LOG = Logger.getLogger(CallerAuthInterceptor.class);
-    public static final Metadata.Key<String> AUTHORIZATION =
-            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-    public static final Metadata.Key<String> API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
+    public static final Metadata.Key<String> AUTHORIZATION = CallMetadata.AUTHORIZATION;
+    public static final Metadata.Key<String> API_KEY = CallMetadata.API_KEY;
     static final String OPEN_SERVICE = "grpc.health.v1.Health/";
     private static final String BEARER = "bearer ";
 

@@ -8,6 +8,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.secureconnect.common.grpc.ClientAddress;
+import io.secureconnect.proto.CallMetadata;
 
 /**
  * Hands the agent's {@code x-api-key} call metadata (never logged) and its address to the service through the gRPC
@@ -15,7 +16,7 @@ import io.secureconnect.common.grpc.ClientAddress;
  */
 final class ApiKeyInterceptor implements ServerInterceptor {
 
-    static final Metadata.Key<String> HEADER = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> HEADER = CallMetadata.API_KEY;
     static final Context.Key<String> API_KEY = Context.key("secureconnect-api-key");
     static final Context.Key<String> CLIENT_ADDRESS = Context.key("secureconnect-agent-address");
 

@@ -3,13 +3,14 @@ package io.secureconnect.common.oidc.client;
 import io.grpc.CallCredentials;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.secureconnect.proto.CallMetadata;
 import java.util.concurrent.Executor;
 
 /** Puts this service's OIDC access token on a gRPC call as {@code authorization: Bearer}; fails the call UNAVAILABLE
  * (fail closed, without a secret in the description) when no token can be had. */
 final class BearerCallCredentials extends CallCredentials {
 
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION = CallMetadata.AUTHORIZATION;
 
     private final ServiceTokens tokens;
 
