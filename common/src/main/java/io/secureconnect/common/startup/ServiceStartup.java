@@ -27,6 +27,11 @@ public final class ServiceStartup {
         Config config = ConfigProvider.getConfig();
         List<StartupProblem> problems = problems(config, usesDatabase);
         IdentityFiles.problem(value(config, IdentityFiles.SETTING), self).ifPresent(problems::add);
+        exitOnFirst(problems);
+    }
+
+    /** Prints the first of {@code problems}, if any, as one line and exits with status 2. */
+    public static void exitOnFirst(List<StartupProblem> problems) {
         if (!problems.isEmpty()) {
             System.err.println(problems.get(0).line());
             System.exit(EXIT_BAD_SETTING);

@@ -1,6 +1,5 @@
 package io.secureconnect.policy.config;
 
-import io.quarkus.runtime.configuration.DurationConverter;
 import io.secureconnect.common.startup.StartupProblem;
 import java.net.URI;
 import java.time.Duration;
@@ -8,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Start-up checks of the OIDC issuer's settings, only when it is enabled: an https public base URL, a
@@ -24,22 +22,27 @@ final class OidcIssuerSettings {
     private OidcIssuerSettings() {
     }
 
-    static List<StartupProblem> problems(Function<String, Optional<String>> settings) {
+    static List<StartupProblem> problems(PolicyConfig.Oidc oidc) {
         List<StartupProblem> problems = new ArrayList<>();
-        String enabled = settings.apply(PolicyConfig.Oidc.ENABLED).orElse("false").trim();
-        if (!enabled.equals("true") && !enabled.equals("false")) {
-            problems.add(new StartupProblem(PolicyConfig.Oidc.ENABLED, enabled, "must be true or false"));
+        if (!oidc.enabled()) {
             return problems;
         }
-        if (enabled.equals("false")) {
-            return problems;
-        }
-        baseUrl(settings.apply(PolicyConfig.Oidc.PUBLIC_BASE_URL).orElse("")).ifPresent(problems::add);
-        keyEncryptionKey(settings.apply(PolicyConfig.Oidc.KEY_ENCRYPTION_KEY)).ifPresent(problems::add);
-        duration(settings, PolicyConfig.Oidc.ROTATION_PERIOD, "P30D", LONGEST_ROTATION).ifPresent(problems::add);
-        duration(settings, PolicyConfig.Oidc.TOKEN_LIFETIME, "PT1H", LONGEST_TOKEN).ifPresent(problems::add);
-        duration(settings, PolicyConfig.Oidc.PUBLISH_MARGIN, "PT10M", LONGEST_MARGIN).ifPresent(problems::add);
+        baseUrl(oidc.publicBaseUrl().orElse("")).ifPresent(problems::add);
+        keyEncryptionKey(oidc.keyEncryptionKey()).ifPresent(problems::add);
+        duration(PolicyConfig.Oidc.ROTATION_PERIOD, oidc.rotationPeriod(), LONGEST_ROTATION).ifPresent(problems::add);
+        duration(PolicyConfig.Oidc.TOKEN_LIFETIME, oidc.tokenLifetime(), LONGEST_TOKEN).ifPresent(problems::add);
+        duration(PolicyConfig.Oidc.PUBLISH_MARGIN, oidc.publishMargin(), LONGEST_MARGIN).ifPresent(problems::add);
         return problems;
+    }
+
+    /** What a setting of the issuer takes, told when SmallRye cannot read it. */
+    static Optional<String> allowed(String setting) {
+        return Optional.ofNullable(switch (setting) {
+            case PolicyConfig.Oidc.ENABLED -> "must be true or false";
+            case PolicyConfig.Oidc.ROTATION_PERIOD, PolicyConfig.Oidc.TOKEN_LIFETIME,
+                    PolicyConfig.Oidc.PUBLISH_MARGIN -> "must be a duration such as PT1H, 30d or 600s";
+            default -> null;
+        });
     }
 
     private static Optional<StartupProblem> baseUrl(String value) {
@@ -77,17 +80,11 @@ final class OidcIssuerSettings {
         return Optional.of(new StartupProblem(name, HIDDEN, "must be 32 bytes in base64 (openssl rand -base64 32)"));
     }
 
-    private static Optional<StartupProblem> duration(Function<String, Optional<String>> settings, String name,
-            String fallback, Duration longest) {
-        String value = settings.apply(name).orElse(fallback);
-        try {
-            Duration duration = DurationConverter.parseDuration(value.trim());
-            if (duration != null && !duration.isZero() && !duration.isNegative() && duration.compareTo(longest) <= 0) {
-                return Optional.empty();
-            }
-        } catch (RuntimeException e) {
-            return Optional.of(new StartupProblem(name, value, "must be a duration such as PT1H, 30d or 600s"));
+    private static Optional<StartupProblem> duration(String name, Duration value, Duration longest) {
+        if (value.isZero() || value.isNegative() || value.compareTo(longest) > 0) {
+            return Optional.of(new StartupProblem(name, value.toString(),
+                    "must be more than 0 and at most " + longest));
         }
-        return Optional.of(new StartupProblem(name, value, "must be more than 0 and at most " + longest));
+        return Optional.empty();
     }
 }

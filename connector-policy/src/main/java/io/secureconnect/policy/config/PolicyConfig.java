@@ -1,11 +1,15 @@
 package io.secureconnect.policy.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
 
-/** connector-policy's own settings; checked at start-up by {@link PolicySettings}. */
+/**
+ * connector-policy's own settings and their defaults, stated here only; {@link PolicySettings} checks them at
+ * start-up.
+ */
 @ConfigMapping(prefix = "secureconnect.policy")
 public interface PolicyConfig {
 
@@ -46,6 +50,7 @@ public interface PolicyConfig {
 
         /** Off: no discovery, no JWKS, and a build using a connector with OIDC set is refused. */
         @WithDefault("false")
+        @WithConverter(TrueOrFalse.class)
         boolean enabled();
 
         /** The https URL clouds reach this service at; issuers are {@code <it>/oidc/account/<accountId>}. */

@@ -1,8 +1,9 @@
 package io.secureconnect.policy.config;
 
-import io.quarkus.runtime.configuration.DurationConverter;
 import io.secureconnect.common.credential.Ed25519Keys;
+import io.secureconnect.common.startup.MappedSettings;
 import io.secureconnect.common.startup.StartupProblem;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,41 +13,54 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
-import org.eclipse.microprofile.config.Config;
 
 /**
- * Start-up checks of connector-policy's settings, each answered in one line naming the setting: the signing
- * key must be a readable Ed25519 private key, the durations positive and sane.
+ * Start-up checks of connector-policy's settings ({@link PolicyConfig}), each answered in one line naming the
+ * setting: the signing key must be a readable Ed25519 private key, the durations positive and sane. {@code main} runs
+ * them before Quarkus starts ({@link #problems(SmallRyeConfigBuilder)}), {@link SettingsCheck} at start-up.
  */
 public final class PolicySettings {
 
     static final Duration LONGEST_LIFETIME = Duration.ofDays(7);
     static final Duration LONGEST_TIMEOUT = Duration.ofMinutes(1);
     static final Duration LONGEST_ROUTE_TTL = Duration.ofSeconds(2);
+    private static final String SIGNING_KEY_NOT_SET = "is not set; give the path of an Ed25519 private key in PKCS#8"
+            + " PEM (openssl genpkey -algorithm ed25519 -out key.pem)";
 
     private PolicySettings() {
     }
 
-    public static List<StartupProblem> problems(Function<String, Optional<String>> settings) {
+    /** Problems with the settings {@code sources} give ({@code main}: {@link MappedSettings#asQuarkusReadsThem}). */
+    public static List<StartupProblem> problems(SmallRyeConfigBuilder sources) {
+        return MappedSettings.read(sources, PolicyConfig.class, PolicySettings::allowed)
+                .then(PolicySettings::problems, problems -> problems);
+    }
+
+    /** Problems with the typed configuration. */
+    public static List<StartupProblem> problems(PolicyConfig config) {
         List<StartupProblem> problems = new ArrayList<>();
-        Optional<String> keyFile = settings.apply(PolicyConfig.SIGNING_KEY_FILE).filter(value -> !value.isBlank());
-        if (keyFile.isEmpty()) {
-            problems.add(new StartupProblem(PolicyConfig.SIGNING_KEY_FILE, "",
-                    "is not set; give the path of an Ed25519 private key in PKCS#8 PEM "
-                            + "(openssl genpkey -algorithm ed25519 -out key.pem)"));
+        String keyFile = config.credentialSigningKeyFile();
+        if (keyFile.isBlank()) {
+            problems.add(new StartupProblem(PolicyConfig.SIGNING_KEY_FILE, "", SIGNING_KEY_NOT_SET));
         } else {
-            loadSigningKey(keyFile.get()).ifPresent(problems::add);
+            loadSigningKey(keyFile).ifPresent(problems::add);
         }
-        duration(settings, PolicyConfig.MAX_LIFETIME, "PT6H", LONGEST_LIFETIME).ifPresent(problems::add);
-        duration(settings, PolicyConfig.DEPENDENCY_TIMEOUT, "PT2S", LONGEST_TIMEOUT).ifPresent(problems::add);
-        routeTtl(settings).ifPresent(problems::add);
-        problems.addAll(OidcIssuerSettings.problems(settings));
+        duration(PolicyConfig.MAX_LIFETIME, config.credentialMaxLifetime(), LONGEST_LIFETIME).ifPresent(problems::add);
+        duration(PolicyConfig.DEPENDENCY_TIMEOUT, config.dependencyTimeout(), LONGEST_TIMEOUT).ifPresent(problems::add);
+        routeTtl(config.tunnelRouteTtl()).ifPresent(problems::add);
+        problems.addAll(OidcIssuerSettings.problems(config.oidc()));
         return problems;
     }
 
-    public static List<StartupProblem> problems(Config config) {
-        return problems(name -> config.getOptionalValue(name, String.class));
+    /** What a setting takes, told when SmallRye cannot read it (not set, or not of its type). */
+    static Optional<String> allowed(String setting) {
+        return Optional.ofNullable(switch (setting) {
+            case PolicyConfig.SIGNING_KEY_FILE -> SIGNING_KEY_NOT_SET;
+            case PolicyConfig.MAX_LIFETIME, PolicyConfig.DEPENDENCY_TIMEOUT ->
+                    "must be a duration such as PT6H, 6h or 90s";
+            case PolicyConfig.TUNNEL_ROUTE_TTL -> "must be a duration such as PT1S, 1s or 500ms";
+            default -> OidcIssuerSettings.allowed(setting).orElse(null);
+        });
     }
 
     /** Reads the signing key; the problem names the setting and never prints the key. */
@@ -76,32 +90,18 @@ public final class PolicySettings {
         }
     }
 
-    private static Optional<StartupProblem> duration(Function<String, Optional<String>> settings, String name,
-            String fallback, Duration longest) {
-        String value = settings.apply(name).orElse(fallback);
-        Duration duration;
-        try {
-            duration = DurationConverter.parseDuration(value.trim());
-        } catch (RuntimeException e) {
-            return problem(name, value, "must be a duration such as PT6H, 6h or 90s");
-        }
-        if (duration == null || duration.isZero() || duration.isNegative() || duration.compareTo(longest) > 0) {
-            return problem(name, value, "must be more than 0 and at most " + longest);
+    private static Optional<StartupProblem> duration(String name, Duration value, Duration longest) {
+        if (value.isZero() || value.isNegative() || value.compareTo(longest) > 0) {
+            return problem(name, value.toString(), "must be more than 0 and at most " + longest);
         }
         return Optional.empty();
     }
 
     /** 0 turns the reuse off; more than 2 s would let builds be routed to a tunnel gone for longer. */
-    private static Optional<StartupProblem> routeTtl(Function<String, Optional<String>> settings) {
-        String value = settings.apply(PolicyConfig.TUNNEL_ROUTE_TTL).orElse("PT1S");
-        Duration duration;
-        try {
-            duration = DurationConverter.parseDuration(value.trim());
-        } catch (RuntimeException e) {
-            return problem(PolicyConfig.TUNNEL_ROUTE_TTL, value, "must be a duration such as PT1S, 1s or 500ms");
-        }
-        if (duration == null || duration.isNegative() || duration.compareTo(LONGEST_ROUTE_TTL) > 0) {
-            return problem(PolicyConfig.TUNNEL_ROUTE_TTL, value, "must be from 0 (off) to " + LONGEST_ROUTE_TTL);
+    private static Optional<StartupProblem> routeTtl(Duration value) {
+        if (value.isNegative() || value.compareTo(LONGEST_ROUTE_TTL) > 0) {
+            return problem(PolicyConfig.TUNNEL_ROUTE_TTL, value.toString(), "must be from 0 (off) to "
+                    + LONGEST_ROUTE_TTL);
         }
         return Optional.empty();
     }

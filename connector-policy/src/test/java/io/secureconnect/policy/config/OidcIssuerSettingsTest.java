@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.secureconnect.common.startup.MappedSettings;
 import io.secureconnect.common.startup.StartupProblem;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -13,7 +14,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Start-up checks of the OIDC issuer: only when enabled, each problem names its setting, the KEK is never printed. */
@@ -39,12 +39,12 @@ class OidcIssuerSettingsTest {
 
     @Test
     void asksForNothingWhileTheIssuerIsOff() {
-        assertEquals(List.of(), OidcIssuerSettings.problems(settings(Map.of())));
+        assertEquals(List.of(), problems(Map.of()));
     }
 
     @Test
     void acceptsAnHttpsBaseUrlAndA32ByteKey() {
-        assertEquals(List.of(), OidcIssuerSettings.problems(settings(GOOD)));
+        assertEquals(List.of(), problems(GOOD));
     }
 
     @Test
@@ -90,12 +90,18 @@ class OidcIssuerSettingsTest {
     }
 
     private static StartupProblem only(Map<String, String> values) {
-        List<StartupProblem> problems = OidcIssuerSettings.problems(settings(values));
+        List<StartupProblem> problems = problems(values);
         assertEquals(1, problems.size(), problems.toString());
         return problems.get(0);
     }
 
-    private static java.util.function.Function<String, Optional<String>> settings(Map<String, String> values) {
-        return name -> Optional.ofNullable(values.get(name));
+    /** The issuer's problems with the settings {@code values} give, read as main reads them before Quarkus starts. */
+    private static List<StartupProblem> problems(Map<String, String> values) {
+        Map<String, String> settings = new HashMap<>(values);
+        settings.putIfAbsent(PolicyConfig.SIGNING_KEY_FILE, "/key.pem"); // required by the mapping; not checked here
+        SmallRyeConfigBuilder sources = new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(settings, "test", 500));
+        return MappedSettings.read(sources, PolicyConfig.class, PolicySettings::allowed)
+                .then(config -> OidcIssuerSettings.problems(config.oidc()), problems -> problems);
     }
 }

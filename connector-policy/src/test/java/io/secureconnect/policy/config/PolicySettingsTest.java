@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,8 +108,23 @@ class PolicySettingsTest {
         return Files.writeString(directory.resolve("key.pem"), Ed25519Keys.pem(Ed25519Keys.generate().getPrivate()));
     }
 
-    private static java.util.function.Function<String, Optional<String>> settings(Map<String, String> values) {
-        Map<String, String> copy = new HashMap<>(values);
-        return name -> Optional.ofNullable(copy.get(name));
+    /** The settings' sources, as main reads them before Quarkus starts. */
+    private static SmallRyeConfigBuilder settings(Map<String, String> values) {
+        return new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(new HashMap<>(values), "test", 500));
+    }
+
+    @Test
+    void namesAValueQuarkusCouldNotReadAsItsType() throws Exception {
+        String key = key().toString();
+        assertEquals("startup refused: secureconnect.policy.credential-max-lifetime=six hours: must be a duration such"
+                + " as PT6H, 6h or 90s", only(Map.of(PolicyConfig.SIGNING_KEY_FILE, key,
+                        PolicyConfig.MAX_LIFETIME, "six hours")).line());
+        assertEquals("startup refused: secureconnect.policy.oidc.enabled=maybe: must be true or false",
+                only(Map.of(PolicyConfig.SIGNING_KEY_FILE, key, PolicyConfig.Oidc.ENABLED, "maybe")).line());
+        assertEquals("startup refused: secureconnect.policy.oidc.enabled=yes: must be true or false",
+                only(Map.of(PolicyConfig.SIGNING_KEY_FILE, key, PolicyConfig.Oidc.ENABLED, "yes")).line());
+        assertEquals("startup refused: secureconnect.policy.credential-signing-key-file=: is not set; give the path"
+                + " of an Ed25519 private key in PKCS#8 PEM (openssl genpkey -algorithm ed25519 -out key.pem)",
+                only(Map.of()).line());
     }
 }

@@ -8,38 +8,24 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The gateway's settings ({@code secureconnect.gateway.*}). Checked before Quarkus starts by
- * {@link GatewayStartupChecks} and again, typed, by {@link GatewaySettings}.
+ * The gateway's settings ({@code secureconnect.gateway.*}) and their defaults, stated here only. {@link GatewaySettings}
+ * holds the rules over them, which run before Quarkus starts ({@link GatewayStartupChecks}) and again at start-up.
+ * The required files are {@code Optional} here so that a missing one is refused by those rules, in one line, as well.
  */
 @ConfigMapping(prefix = "secureconnect.gateway")
 public interface GatewayConfig {
 
     String PREFIX = "secureconnect.gateway.";
-    String DEFAULT_AGENT_PORT = "8443";
-    String DEFAULT_DATA_PORT = "8444";
-    String DEFAULT_PROXY_PORTS = "30000-30099";
-    String DEFAULT_BIND_HOST = "0.0.0.0";
-    String DEFAULT_DIAL_TIMEOUT = "10s";
-    String DEFAULT_IDLE_TIMEOUT = "5m";
-    String DEFAULT_HEARTBEAT_INTERVAL = "5s";
-    String DEFAULT_HAND_OVER_TIMEOUT = "10s";
-    String DEFAULT_REVOCATION_MAX_STALENESS = "5m";
-    String DEFAULT_DATA_POOL_SIZE = "8";
-    String DEFAULT_DATA_POOL_IDLE_TIMEOUT = "2m";
-    String DEFAULT_PROXY_HEAD_TIMEOUT = "10s";
-    String DEFAULT_PROXY_MAX_UNAUTHENTICATED_PER_SOURCE = "256";
-    String DEFAULT_PROXY_MAX_CONNECTIONS_PER_BUILD = "256";
-    String DEFAULT_PROXY_MAX_CONNECTIONS_PER_ACCOUNT = "2048";
 
     /** This gateway's id in tunnel-registry; defaults to the host name. */
     Optional<String> id();
 
     /** Agent endpoint: gRPC over TLS. */
-    @WithDefault(DEFAULT_AGENT_PORT)
+    @WithDefault("8443")
     int agentPort();
 
     /** Data endpoint: raw TLS connections from agents, one per proxied connection. */
-    @WithDefault(DEFAULT_DATA_PORT)
+    @WithDefault("8444")
     int dataPort();
 
     /**
@@ -47,11 +33,11 @@ public interface GatewayConfig {
      * ports are opened, not which ports agents may ask for: that is tunnel-registry's pool, learnt at registration
      * (the default matches the registry's default pool; a pool these do not cover is logged as an ERROR).
      */
-    @WithDefault(DEFAULT_PROXY_PORTS)
+    @WithDefault("30000-30099")
     String proxyPorts();
 
     /** Address every listener binds to. */
-    @WithDefault(DEFAULT_BIND_HOST)
+    @WithDefault("0.0.0.0")
     String bindHost();
 
     /**
@@ -73,20 +59,20 @@ public interface GatewayConfig {
     /** Limits of the proxy ports ({@code secureconnect.gateway.proxy.*}). */
     Proxy proxy();
 
-    /** Ed25519 public key (PEM) that verifies build credentials signed by connector-policy. */
+    /** Ed25519 public key (PEM) that verifies build credentials signed by connector-policy. Required. */
     @WithName("credential-verify-key")
-    Path credentialVerifyKey();
+    Optional<Path> credentialVerifyKey();
 
     /** How long a proxied connection waits for the agent to reach the destination (then 504). */
-    @WithDefault(DEFAULT_DIAL_TIMEOUT)
+    @WithDefault("10s")
     Duration dialTimeout();
 
     /** A proxied connection with no traffic either way for this long is closed. */
-    @WithDefault(DEFAULT_IDLE_TIMEOUT)
+    @WithDefault("5m")
     Duration idleTimeout();
 
     /** Told to agents in Welcome; an agent silent for three intervals is gone. */
-    @WithDefault(DEFAULT_HEARTBEAT_INTERVAL)
+    @WithDefault("5s")
     Duration heartbeatInterval();
 
     /**
@@ -94,25 +80,25 @@ public interface GatewayConfig {
      * before break: HandOver, then Goodbye); 0 says Goodbye at once. With the pre-stop delay, keep it under the pod's
      * grace period.
      */
-    @WithDefault(DEFAULT_HAND_OVER_TIMEOUT)
+    @WithDefault("10s")
     Duration handOverTimeout();
 
     /**
      * While key-validator's revocation stream cannot be followed, admitted tunnels go on serving for this long; then
      * the gateway fails closed (every tunnel closes, agents are refused) until the stream is back.
      */
-    @WithDefault(DEFAULT_REVOCATION_MAX_STALENESS)
+    @WithDefault("5m")
     Duration revocationMaxStaleness();
 
     /**
      * Data connections each agent stream may park here ahead of demand, so a new proxied connection needs no TCP or
      * TLS handshake to the agent; 0 turns parking off (the agent then opens one per connection).
      */
-    @WithDefault(DEFAULT_DATA_POOL_SIZE)
+    @WithDefault("8")
     int dataPoolSize();
 
     /** A parked data connection not assigned to a dial within this time is closed (the agent opens a fresh one). */
-    @WithDefault(DEFAULT_DATA_POOL_IDLE_TIMEOUT)
+    @WithDefault("2m")
     Duration dataPoolIdleTimeout();
 
     /**
@@ -128,22 +114,22 @@ public interface GatewayConfig {
          * A connection's first request head (request line and headers) must be complete this long after accept, else
          * 408 and close; bytes arriving do not move the deadline.
          */
-        @WithDefault(DEFAULT_PROXY_HEAD_TIMEOUT)
+        @WithDefault("10s")
         Duration headTimeout();
 
         /**
          * Connections from one source address that are not authorized yet (accepted, first head not yet allowed);
          * one more is answered 429 at accept and closed.
          */
-        @WithDefault(DEFAULT_PROXY_MAX_UNAUTHENTICATED_PER_SOURCE)
+        @WithDefault("256")
         int maxUnauthenticatedPerSource();
 
         /** Proxied connections one build (account and build id of its credential) may have open at once; then 429. */
-        @WithDefault(DEFAULT_PROXY_MAX_CONNECTIONS_PER_BUILD)
+        @WithDefault("256")
         int maxConnectionsPerBuild();
 
         /** Proxied connections all builds of one account may have open at once on this gateway; then 429. */
-        @WithDefault(DEFAULT_PROXY_MAX_CONNECTIONS_PER_ACCOUNT)
+        @WithDefault("2048")
         int maxConnectionsPerAccount();
     }
 
@@ -151,11 +137,11 @@ public interface GatewayConfig {
         /**
          * Server certificate chain (PEM) of the agent, data and TLS proxy endpoints. It must cover the public host
          * (builds), the host of every agent's REMOTE_SERVER (agents verify the agent and data ports against it) and
-         * agent-data-host when set (docs/deploy.md).
+         * agent-data-host when set (docs/deploy.md). Required.
          */
-        Path certificate();
+        Optional<Path> certificate();
 
-        /** Its private key (PEM, PKCS#8). */
-        Path key();
+        /** Its private key (PEM, PKCS#8). Required. */
+        Optional<Path> key();
     }
 }

@@ -3,10 +3,7 @@ package io.secureconnect.gateway.proxy;
 import io.secureconnect.common.credential.BuildCredential;
 import io.secureconnect.common.credential.BuildCredentialCodec;
 import io.secureconnect.common.credential.CredentialException;
-import io.secureconnect.common.credential.Ed25519Keys;
-import io.secureconnect.gateway.config.GatewayConfig;
 import io.secureconnect.gateway.config.GatewaySettings;
-import io.secureconnect.gateway.config.SettingException;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
@@ -30,12 +27,7 @@ public class ProxyAuthorizer {
     private final ConcurrentMap<String, BuildCredential> verified = new ConcurrentHashMap<>();
 
     public ProxyAuthorizer(GatewaySettings settings) {
-        try {
-            this.verifyKey = Ed25519Keys.readPublic(settings.credentialVerifyKey());
-        } catch (Exception e) {
-            throw new SettingException(GatewayConfig.PREFIX + "credential-verify-key",
-                    settings.credentialVerifyKey().toString(), "must be an Ed25519 public key in PEM");
-        }
+        this.verifyKey = settings.credentialVerifyKey();
         this.checkPort = !settings.ephemeralProxyPort();
     }
 

@@ -56,8 +56,8 @@ public class GatewayLifecycle {
     }
 
     void onStart(@Observes StartupEvent event) throws IOException, InterruptedException {
-        TlsMaterial tls = TlsMaterial.load(settings.certificate(), settings.privateKey());
-        CertificateNames names = CertificateNames.of(settings.certificate());
+        TlsMaterial tls = settings.tls();
+        CertificateNames names = settings.certificateNames();
         if (!names.covers(settings.publicHost())) {
             LOG.warnf("secureconnect.gateway.public-host=%s is not a name of the certificate (it names %s): builds"
                     + " that verify the proxy's TLS (HARNESS_HTTPS_PROXY) will refuse it", settings.publicHost(), names);

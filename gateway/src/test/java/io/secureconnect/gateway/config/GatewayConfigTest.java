@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.secureconnect.common.credential.Ed25519Keys;
 import io.secureconnect.gateway.support.TestTls;
+import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.nio.file.Files;
@@ -108,13 +109,17 @@ class GatewayConfigTest {
     private static List<String> problemsWith(String setting, String value) {
         Map<String, String> settings = required();
         settings.put("secureconnect.gateway." + setting, value);
-        return GatewayStartupChecks.problems(name -> Optional.ofNullable(settings.get(name)), false);
+        return GatewayStartupChecks.problems(sources(settings), false);
+    }
+
+    /** The settings' sources, as main reads them before Quarkus starts. */
+    private static SmallRyeConfigBuilder sources(Map<String, String> settings) {
+        return new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(settings, "test", 500));
     }
 
     @Test
     void acceptsTheRequiredSettingsWithDefaults() {
-        assertEquals(List.of(), GatewayStartupChecks.problems(name -> Optional.ofNullable(required().get(name)),
-                false));
+        assertEquals(List.of(), GatewayStartupChecks.problems(sources(required()), false));
     }
 
     @Test
@@ -199,8 +204,7 @@ class GatewayConfigTest {
         Map<String, String> settings = required();
         settings.remove("secureconnect.gateway.tls.certificate");
         assertEquals(List.of("secureconnect.gateway.tls.certificate=: is required: the path of the gateway's "
-                + "certificate chain in PEM"), GatewayStartupChecks.problems(
-                        name -> Optional.ofNullable(settings.get(name)), false));
+                + "certificate chain in PEM"), GatewayStartupChecks.problems(sources(settings), false));
         assertEquals(List.of("secureconnect.gateway.tls.key=/nonexistent.pem: must be a readable PEM file"),
                 problemsWith("tls.key", "/nonexistent.pem"));
         Path notAKey = dir.resolve("not-a-key.pem");
@@ -220,8 +224,7 @@ class GatewayConfigTest {
             settings.put("secureconnect.gateway.data-port", String.valueOf(taken.getLocalPort()));
             settings.put("secureconnect.gateway.agent-port", "0");
             settings.put("secureconnect.gateway.proxy-ports", "0");
-            List<String> problems = GatewayStartupChecks.problems(name -> Optional.ofNullable(settings.get(name)),
-                    true);
+            List<String> problems = GatewayStartupChecks.problems(sources(settings), true);
             assertEquals(1, problems.size(), problems.toString());
             assertTrue(problems.get(0).startsWith("secureconnect.gateway.data-port=" + taken.getLocalPort()),
                     problems.get(0));
@@ -234,5 +237,25 @@ class GatewayConfigTest {
         assertEquals("p=1-2000: must name at most 1024 ports", e.getMessage());
         assertEquals(List.of(0), PortList.parse("p", "0"));
         assertEquals(List.of(30000, 30001, 30005), PortList.parse("p", "30000-30001, 30005"));
+    }
+
+    @Test
+    void namesAValueQuarkusCouldNotReadAsItsType() {
+        assertEquals(List.of("secureconnect.gateway.idle-timeout=: must be a positive duration, e.g. 10s or 5m"),
+                problemsWith("idle-timeout", ""));
+        assertEquals(List.of("secureconnect.gateway.revocation-max-staleness=5 minutes: must be a positive duration, "
+                + "e.g. 10s or 5m"), problemsWith("revocation-max-staleness", "5 minutes"));
+        assertEquals(List.of("secureconnect.gateway.proxy.max-unauthenticated-per-source=1e3: must be an integer from 1"
+                + " to 1000000"), problemsWith("proxy.max-unauthenticated-per-source", "1e3"));
+        assertEquals(List.of("secureconnect.gateway.agent-port=8443.0: must be an integer from 0 to 65535"),
+                problemsWith("agent-port", "8443.0"));
+        assertEquals(List.of(), problemsWith("dial-timeout", " 2s "));
+    }
+
+    @Test
+    void namesAGatewayIdThatCannotBeTheNameInItsCertificate() {
+        assertEquals(List.of("secureconnect.gateway.id=gw one: must match [A-Za-z0-9][A-Za-z0-9._-]{0,62} (it is also"
+                + " the name in the gateway's certificate)"), problemsWith("id", "gw one"));
+        assertEquals(List.of(), problemsWith("id", "gw-a.eu_1"));
     }
 }

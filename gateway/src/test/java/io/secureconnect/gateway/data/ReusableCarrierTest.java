@@ -8,9 +8,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.secureconnect.common.credential.Ed25519Keys;
 import io.secureconnect.gateway.config.GatewayConfig;
 import io.secureconnect.gateway.config.GatewaySettings;
 import io.secureconnect.gateway.metrics.GatewayMetrics;
+import io.secureconnect.gateway.support.TestTls;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,14 +44,16 @@ class ReusableCarrierTest {
         assertEquals(-1, channel.runScheduledPendingTasks(), "closed: no timer left holding the connection");
     }
 
-    /** The pools with the default settings (2 min idle timeout); the files only need to be readable here. */
+    /** The pools with the default settings (2 min idle timeout), which check the TLS and key files they name. */
     private DataPools pools(GatewayMetrics metrics) throws Exception {
-        Path file = Files.writeString(dir.resolve("readable"), "x");
+        TestTls tls = TestTls.create(dir);
+        Path verifyKey = Files.writeString(dir.resolve("verify.pem"),
+                Ed25519Keys.pem(Ed25519Keys.generate().getPublic()));
         GatewayConfig config = new SmallRyeConfigBuilder().withMapping(GatewayConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())
-                .withDefaultValues(Map.of("secureconnect.gateway.tls.certificate", file.toString(),
-                        "secureconnect.gateway.tls.key", file.toString(),
-                        "secureconnect.gateway.credential-verify-key", file.toString()))
+                .withDefaultValues(Map.of("secureconnect.gateway.tls.certificate", tls.certificate().toString(),
+                        "secureconnect.gateway.tls.key", tls.key().toString(),
+                        "secureconnect.gateway.credential-verify-key", verifyKey.toString()))
                 .build().getConfigMapping(GatewayConfig.class);
         return new DataPools(new GatewaySettings(config), metrics);
     }

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.eclipse.microprofile.config.Config;
 
 /**
  * The frps instances allowed to call the plugin endpoint: {@code secureconnect.registry.frp.path-secret} (instance
@@ -22,7 +21,6 @@ public final class FrpInstances {
     public static final String DEFAULT_ID = "default";
     static final String INSTANCES = "secureconnect.registry.frp.instances.";
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,30}");
-    private static final Pattern SECRET_SETTING = Pattern.compile(Pattern.quote(INSTANCES) + "([^.]+)\\.path-secret");
 
     private FrpInstances() {
     }
@@ -57,17 +55,6 @@ public final class FrpInstances {
         Map<String, String> secrets = new LinkedHashMap<>();
         new TreeMap<>(frp.instances()).forEach((id, instance) -> secrets.put(id, instance.pathSecret()));
         return problems(frp.pathSecret(), secrets);
-    }
-
-    static List<StartupProblem> problems(Config raw) {
-        Map<String, String> secrets = new TreeMap<>();
-        for (String name : raw.getPropertyNames()) {
-            var matcher = SECRET_SETTING.matcher(name);
-            if (matcher.matches()) {
-                secrets.put(matcher.group(1), raw.getOptionalValue(name, String.class).orElse(""));
-            }
-        }
-        return problems(raw.getOptionalValue(FrpPathSecret.SETTING, String.class), secrets);
     }
 
     private static List<StartupProblem> problems(Optional<String> defaultSecret, Map<String, String> secretsById) {

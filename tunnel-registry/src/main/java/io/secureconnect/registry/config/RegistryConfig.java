@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Settings of the registry ({@code secureconnect.registry.*}); {@link RegistrySettings} checks them at start-up.
- * Durations take Quarkus's forms: {@code 30s}, {@code 500ms}, {@code PT1M}.
+ * Settings of the registry ({@code secureconnect.registry.*}) and their defaults, stated here only;
+ * {@link RegistrySettings} checks them at start-up. Durations take Quarkus's forms: {@code 30s}, {@code 500ms},
+ * {@code PT1M}.
  */
 @ConfigMapping(prefix = "secureconnect.registry")
 public interface RegistryConfig {

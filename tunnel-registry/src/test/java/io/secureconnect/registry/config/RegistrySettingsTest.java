@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.secureconnect.common.startup.MappedSettings;
 import io.secureconnect.common.startup.StartupProblem;
 import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.Duration;
 import java.util.List;
@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 /** The registry's settings: defaults pinned, and each bad value named with its allowed values. */
 class RegistrySettingsTest {
 
-    /** Raw configuration, as main sees it before Quarkus starts. */
-    private static SmallRyeConfig config(Map<String, String> values) {
-        return new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(values, "test", 500)).build();
+    /** The settings' sources, as main reads them before Quarkus starts. */
+    private static SmallRyeConfigBuilder config(Map<String, String> values) {
+        return new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(values, "test", 500));
     }
 
     private static String firstProblem(Map<String, String> values) {
@@ -178,5 +178,40 @@ class RegistrySettingsTest {
                 .build().getConfigMapping(RegistryConfig.class);
         assertEquals("startup refused: secureconnect.registry.batch.workers=0: must be an integer from 1 to 64",
                 RegistrySettings.problems(config).get(0).line());
+    }
+
+    @Test
+    void namesAValueQuarkusCouldNotReadAsItsType() {
+        assertEquals("startup refused: secureconnect.registry.lease-ttl=: must be a duration such as 30s, 500ms or PT1M",
+                firstProblem(Map.of("secureconnect.registry.lease-ttl", "")));
+        assertEquals("startup refused: secureconnect.registry.sweep-interval=5 seconds: must be a duration such as 30s,"
+                + " 500ms or PT1M", firstProblem(Map.of("secureconnect.registry.sweep-interval", "5 seconds")));
+        assertEquals("startup refused: secureconnect.registry.batch.queue-max=1e4: must be an integer from 1 to 1000000",
+                firstProblem(Map.of("secureconnect.registry.batch.queue-max", "1e4")));
+        assertEquals("startup refused: secureconnect.registry.ports.last=30099.5: must be an integer from 1 to 65535",
+                firstProblem(Map.of("secureconnect.registry.ports.last", "30099.5")));
+        assertEquals(List.of(), RegistrySettings.problems(config(Map.of("secureconnect.registry.lease-ttl", "2d",
+                "secureconnect.registry.gateway-ttl", " 45s ", "secureconnect.registry.batch.max", " 10 "))));
+    }
+
+    @Test
+    void namesAnFrpsInstanceWithoutItsPathSecret() {
+        assertEquals("startup refused: secureconnect.registry.frp.instances.eu-1.path-secret=: is required",
+                firstProblem(Map.of("secureconnect.registry.frp.instances.eu-1.agent-endpoint", "frps-eu:7000")));
+    }
+
+    @Test
+    void readsTheSettingsAsQuarkusWillWhereMainChecksThem() {
+        String name = "secureconnect.registry.batch.workers";
+        System.setProperty(name, "two");
+        try {
+            List<StartupProblem> problems = RegistrySettings.problems(MappedSettings.asQuarkusReadsThem());
+            assertEquals(List.of("startup refused: secureconnect.registry.batch.workers=two: must be an integer from 1"
+                    + " to 64"), problems.stream().map(StartupProblem::line).toList());
+            System.setProperty(name, "3");
+            assertEquals(List.of(), RegistrySettings.problems(MappedSettings.asQuarkusReadsThem()));
+        } finally {
+            System.clearProperty(name);
+        }
     }
 }
