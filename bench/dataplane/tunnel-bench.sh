@@ -17,6 +17,8 @@ SOCKS=31080
 ROUNDS=${ROUNDS:-3}
 IDLE=${IDLE:-1000}
 LATENCY_WARMUP=${LATENCY_WARMUP:-12}
+# The idle connections all come from one build credential: allow them (the gateway's default is 256 per build).
+export SECURECONNECT_GATEWAY_PROXY_MAX_CONNECTIONS_PER_BUILD=${SECURECONNECT_GATEWAY_PROXY_MAX_CONNECTIONS_PER_BUILD:-$((IDLE + 64))}
 
 source scripts/lib/postgres.sh
 source scripts/lib/pki.sh
