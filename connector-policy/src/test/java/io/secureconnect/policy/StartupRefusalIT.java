@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.secureconnect.common.credential.Ed25519Keys;
 import io.secureconnect.testing.FreePorts;
 import io.secureconnect.testing.LocalPostgres;
+import io.secureconnect.testing.PackagedStart;
+import io.secureconnect.testing.PackagedStart.Run;
 import io.secureconnect.testing.TestPki;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StartupRefusalIT {
 
-    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
 
     @TempDir
     Path dir;
@@ -43,16 +42,10 @@ class StartupRefusalIT {
                 run.lines());
     }
 
-    private record Run(int exit, List<String> lines) {
-    }
-
     /** connector-policy passes the common checks (free port, a database that answers, its identity) and meets ours. */
     private Run start(Map<String, String> bad) throws Exception {
         Path key = Files.writeString(dir.resolve("signing-key.pem"),
                 Ed25519Keys.pem(Ed25519Keys.generate().getPrivate()));
-        Path log = dir.resolve("output.log");
-        ProcessBuilder builder = new ProcessBuilder("java", "-jar", JAR.toString()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
         Map<String, String> env = new HashMap<>(Map.of("QUARKUS_HTTP_PORT", String.valueOf(FreePorts.next()),
                 "QUARKUS_DATASOURCE_JDBC_URL", LocalPostgres.jdbcUrl("postgres"),
                 "SECURECONNECT_IDENTITY_DIR", TestPki.shared().identity("service/connector-policy").toString(),
@@ -60,17 +53,6 @@ class StartupRefusalIT {
                 // Should the check let it through after all, it fails this test without touching that database.
                 "QUARKUS_FLYWAY_MIGRATE_AT_START", "false"));
         env.putAll(bad);
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        boolean exited = process.waitFor(60, TimeUnit.SECONDS);
-        if (!exited) {
-            process.destroyForcibly().waitFor();
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        if (!exited) {
-            throw new AssertionError("still running: " + output);
-        }
-        return new Run(process.exitValue(), output.lines().filter(l -> !l.isBlank()).toList());
+        return PackagedStart.run(dir, List.of(), env);
     }
 }

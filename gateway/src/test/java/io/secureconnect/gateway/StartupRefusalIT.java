@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.secureconnect.common.credential.Ed25519Keys;
 import io.secureconnect.gateway.support.TestTls;
 import io.secureconnect.testing.FreePorts;
+import io.secureconnect.testing.PackagedStart;
+import io.secureconnect.testing.PackagedStart.Run;
 import io.secureconnect.testing.TestPki;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StartupRefusalIT {
 
-    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
     private static final String ID = "gw-refusal";
 
     @TempDir
@@ -79,26 +78,9 @@ class StartupRefusalIT {
                 + " [A-Za-z0-9][A-Za-z0-9._-]{0,62} (it is also the name in the gateway's certificate)"), run.lines());
     }
 
-    private record Run(int exit, List<String> lines) {
-    }
-
     private static Run start(Map<String, String> bad) throws Exception {
-        Path log = Files.createTempFile(dir, "gateway", ".log");
-        ProcessBuilder builder = new ProcessBuilder("java", "-jar", JAR.toString()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
         Map<String, String> env = new HashMap<>(good);
         env.putAll(bad);
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        boolean exited = process.waitFor(60, TimeUnit.SECONDS);
-        if (!exited) {
-            process.destroyForcibly().waitFor();
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        if (!exited) {
-            throw new AssertionError("still running: " + output);
-        }
-        return new Run(process.exitValue(), output.lines().filter(l -> !l.isBlank()).toList());
+        return PackagedStart.run(dir, List.of(), env);
     }
 }

@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.secureconnect.testing.FreePorts;
 import io.secureconnect.testing.LocalPostgres;
+import io.secureconnect.testing.PackagedStart;
+import io.secureconnect.testing.PackagedStart.Run;
 import io.secureconnect.testing.TestPki;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StartupRefusalIT {
 
-    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
 
     @TempDir
     Path workingDirectory;
@@ -62,33 +61,14 @@ class StartupRefusalIT {
                 + " e.g. 7d: gateways' event streams and repeated releases read the recent history"), run.lines());
     }
 
-    private record Run(int exit, List<String> lines) {
-    }
-
     /** The registry passes the common checks (free port, a database that answers, its identity) and meets ours. */
-    private Run start(Map<String, String> env, List<String> jvmOptions) throws Exception {
-        List<String> command = new ArrayList<>(List.of("java"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", JAR.toString()));
-        Path log = workingDirectory.resolve("output.log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(Map.of("QUARKUS_HTTP_PORT", String.valueOf(FreePorts.next()),
+    private Run start(Map<String, String> bad, List<String> jvmOptions) throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of("QUARKUS_HTTP_PORT", String.valueOf(FreePorts.next()),
                 "QUARKUS_DATASOURCE_JDBC_URL", LocalPostgres.jdbcUrl("postgres"),
                 "SECURECONNECT_IDENTITY_DIR", TestPki.shared().identity("service/tunnel-registry").toString(),
                 // Should the check let it through after all, it fails this test without touching that database.
                 "QUARKUS_FLYWAY_MIGRATE_AT_START", "false"));
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        boolean exited = process.waitFor(60, TimeUnit.SECONDS);
-        if (!exited) {
-            process.destroyForcibly().waitFor();
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        if (!exited) {
-            throw new AssertionError("still running: " + output);
-        }
-        return new Run(process.exitValue(), output.lines().filter(l -> !l.isBlank()).toList());
+        env.putAll(bad);
+        return PackagedStart.run(workingDirectory, jvmOptions, env);
     }
 }
