@@ -41,6 +41,7 @@ class DeployGuideTest {
     private static final Pattern METHOD = Pattern.compile(
             "((?:@[\\w.]+(?:\\([^)]*\\))?\\s*)*)([\\w.]+(?:<[^;(){}]*>)?)\\s+(\\w+)\\s*\\(\\s*\\)\\s*;");
     private static final Pattern WITH_NAME = Pattern.compile("@WithName\\(\\s*\"([^\"]+)\"\\s*\\)");
+    private static final Pattern WITH_DEFAULT = Pattern.compile("@WithDefault\\(\\s*\"([^\"]*)\"\\s*\\)");
     private static final Pattern PROPERTY_LINE = Pattern.compile(
             "^\\s*#?\\s*(?:%prod\\.)?(secureconnect\\.[a-z0-9.-]+)\\s*=", Pattern.MULTILINE);
     private static final Pattern FLAG = Pattern.compile("FLAGS\\.put\\(\"(\\w+)\",\\s*\"(--[\\w-]+)\"\\)");
@@ -61,6 +62,27 @@ class DeployGuideTest {
             }
         }
         assertEquals(List.of(), missing, "settings missing from docs/deploy.md (write each in backticks)");
+    }
+
+    @Test
+    void statesEachDefaultAsTheCodeDeclaresIt() {
+        String guide = read(GUIDE);
+        List<String> wrong = new ArrayList<>();
+        int compared = 0;
+        for (Map.Entry<String, String> setting : mappedDefaults().entrySet()) {
+            Matcher row = Pattern.compile("^\\| `" + Pattern.quote(setting.getKey()) + "` \\|[^|\\n]*\\|([^|\\n]*)\\|",
+                    Pattern.MULTILINE).matcher(guide);
+            if (setting.getValue() == null || !row.find()) {
+                continue;
+            }
+            compared++;
+            if (!row.group(1).contains("`" + setting.getValue() + "`")) {
+                wrong.add(setting.getKey() + ": @WithDefault(\"" + setting.getValue() + "\"), the guide says"
+                        + row.group(1).stripTrailing());
+            }
+        }
+        assertTrue(compared >= 40, "only " + compared + " defaults compared");
+        assertEquals(List.of(), wrong, "defaults in docs/deploy.md that differ from the code");
     }
 
     @Test
@@ -112,7 +134,12 @@ class DeployGuideTest {
 
     /** Every property of every {@code @ConfigMapping} interface in the modules' main sources. */
     static List<String> mappedProperties() {
-        List<String> properties = new ArrayList<>();
+        return new ArrayList<>(mappedDefaults().keySet());
+    }
+
+    /** Every mapped property and its {@code @WithDefault} (null when it has none). */
+    static Map<String, String> mappedDefaults() {
+        Map<String, String> properties = new LinkedHashMap<>();
         for (Path source : configMappingSources()) {
             String text = withoutComments(read(source));
             Matcher mapping = MAPPING.matcher(text);
@@ -125,7 +152,8 @@ class DeployGuideTest {
         return properties;
     }
 
-    private static void expand(String prefix, String type, Map<String, List<String[]>> members, List<String> out) {
+    private static void expand(String prefix, String type, Map<String, List<String[]>> members,
+            Map<String, String> out) {
         for (String[] member : members.getOrDefault(type, List.of())) {
             String returned = member[0].replaceAll("^Optional<(.*)>$", "$1");
             String name = member[1];
@@ -135,12 +163,12 @@ class DeployGuideTest {
             } else if (members.containsKey(returned)) {
                 expand(prefix + name + ".", returned, members, out);
             } else {
-                out.add(prefix + name);
+                out.put(prefix + name, member[2]);
             }
         }
     }
 
-    /** Interface name -> its abstract no-argument methods as {return type, property name}. */
+    /** Interface name -> its abstract no-argument methods as {return type, property name, default or null}. */
     private static Map<String, List<String[]>> members(String text) {
         Map<String, List<String[]>> members = new HashMap<>();
         Deque<String> scopes = new ArrayDeque<>(); // "" for a brace that is not an interface
@@ -168,7 +196,9 @@ class DeployGuideTest {
                 if (method.lookingAt() && !method.group(2).equals("return")) {
                     Matcher named = WITH_NAME.matcher(method.group(1));
                     String property = named.find() ? named.group(1) : kebab(method.group(3));
-                    members.get(scopes.peek()).add(new String[] {method.group(2), property});
+                    Matcher fallback = WITH_DEFAULT.matcher(method.group(1));
+                    members.get(scopes.peek()).add(new String[] {method.group(2), property,
+                            fallback.find() ? fallback.group(1) : null});
                     i = method.end();
                     continue;
                 }
