@@ -40,7 +40,6 @@ import org.jboss.logging.Logger;
 public final class TunnelLink {
 
     private static final Logger LOG = Logger.getLogger(TunnelLink.class);
-    static final Metadata.Key<String> API_KEY = CallMetadata.API_KEY;
     static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(15);
     /** Statuses after which the same request can only fail again: stop instead of retrying forever. */
     private static final Set<Status.Code> FINAL = Set.of(Status.Code.UNAUTHENTICATED, Status.Code.PERMISSION_DENIED,
@@ -159,7 +158,7 @@ public final class TunnelLink {
                 settings.httpsProxy().map(proxy -> " via proxy " + proxy).orElse(""));
         Session session = new Session(this, channels.get());
         Metadata headers = new Metadata();
-        headers.put(API_KEY, settings.apiKey());
+        headers.put(CallMetadata.API_KEY, settings.apiKey());
         TunnelServiceGrpc.newStub(session.channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .connect(session);

@@ -16,7 +16,6 @@ import java.net.SocketAddress;
  */
 public final class ClientAddress {
 
-    public static final Metadata.Key<String> KEY = CallMetadata.CLIENT_ADDRESS;
     /** Longer values are cut: an address, not a payload. */
     public static final int MAX_LENGTH = 64;
 
@@ -33,7 +32,7 @@ public final class ClientAddress {
     public static ClientInterceptor forwarding(String address) {
         Metadata metadata = new Metadata();
         if (address != null && !address.isBlank()) {
-            metadata.put(KEY, address.length() > MAX_LENGTH ? address.substring(0, MAX_LENGTH) : address);
+            metadata.put(CallMetadata.CLIENT_ADDRESS, address.length() > MAX_LENGTH ? address.substring(0, MAX_LENGTH) : address);
         }
         return MetadataUtils.newAttachHeadersInterceptor(metadata);
     }

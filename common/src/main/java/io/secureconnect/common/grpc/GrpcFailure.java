@@ -13,7 +13,6 @@ import java.util.Optional;
  */
 public final class GrpcFailure {
 
-    public static final Metadata.Key<String> REASON = CallMetadata.REASON;
 
     private GrpcFailure() {
     }
@@ -25,7 +24,7 @@ public final class GrpcFailure {
     public static StatusRuntimeException of(Status.Code code, String reason, String message,
             Map<String, String> facts) {
         Metadata trailers = new Metadata();
-        trailers.put(REASON, reason);
+        trailers.put(CallMetadata.REASON, reason);
         facts.forEach((name, value) -> trailers.put(fact(name), ascii(value)));
         return Status.fromCode(code).withDescription(message).asRuntimeException(trailers);
     }
@@ -33,7 +32,7 @@ public final class GrpcFailure {
     /** The reason a failed call carried, if the callee is one of ours. */
     public static Optional<String> reason(Throwable failure) {
         Metadata trailers = Status.trailersFromThrowable(failure);
-        return trailers == null ? Optional.empty() : Optional.ofNullable(trailers.get(REASON));
+        return trailers == null ? Optional.empty() : Optional.ofNullable(trailers.get(CallMetadata.REASON));
     }
 
     /** A fact a failed call carried, e.g. {@code fact(e, "port")}. */

@@ -46,8 +46,6 @@ import org.jboss.logging.Logger;
 public class CallerAuthInterceptor implements ServerInterceptor {
 
     private static final Logger LOG = Logger.getLogger(CallerAuthInterceptor.class);
-    public static final Metadata.Key<String> AUTHORIZATION = CallMetadata.AUTHORIZATION;
-    public static final Metadata.Key<String> API_KEY = CallMetadata.API_KEY;
     static final String OPEN_SERVICE = "grpc.health.v1.Health/";
     private static final String BEARER = "bearer ";
 
@@ -85,11 +83,11 @@ public class CallerAuthInterceptor implements ServerInterceptor {
             }
             return admitPeer(call, headers, next, rule, peer.get(), method);
         }
-        String authorization = headers.get(AUTHORIZATION);
+        String authorization = headers.get(CallMetadata.AUTHORIZATION);
         if (authorization != null && !authorization.isBlank()) {
             return bearer(call, headers, next, rule, authorization.trim(), method);
         }
-        String apiKey = headers.get(API_KEY);
+        String apiKey = headers.get(CallMetadata.API_KEY);
         if (apiKey != null && !apiKey.isBlank() && rule.account()) {
             return Contexts.interceptCall(Context.current().withValue(CallerContext.API_KEY, apiKey.trim())
                     .withValue(CallerContext.CLIENT, call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)), call,

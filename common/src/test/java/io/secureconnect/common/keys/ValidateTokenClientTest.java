@@ -18,6 +18,7 @@ import io.grpc.netty.NettyServerBuilder;
 import io.secureconnect.common.auth.ResourceRef;
 import io.secureconnect.common.auth.Target;
 import io.secureconnect.common.grpc.ClientAddress;
+import io.secureconnect.proto.CallMetadata;
 import io.secureconnect.proto.keyvalidator.v1.DenialReason;
 import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
 import io.secureconnect.proto.keyvalidator.v1.ValidateTokenRequest;
@@ -51,7 +52,7 @@ class ValidateTokenClientTest {
             @Override
             public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                     ServerCallHandler<Q, R> next) {
-                clientAddresses.add(String.valueOf(headers.get(ClientAddress.KEY)));
+                clientAddresses.add(String.valueOf(headers.get(CallMetadata.CLIENT_ADDRESS)));
                 return next.startCall(call, headers);
             }
         };

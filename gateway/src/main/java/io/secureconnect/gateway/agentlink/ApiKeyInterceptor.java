@@ -16,14 +16,13 @@ import io.secureconnect.proto.CallMetadata;
  */
 final class ApiKeyInterceptor implements ServerInterceptor {
 
-    static final Metadata.Key<String> HEADER = CallMetadata.API_KEY;
     static final Context.Key<String> API_KEY = Context.key("secureconnect-api-key");
     static final Context.Key<String> CLIENT_ADDRESS = Context.key("secureconnect-agent-address");
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
-        String key = headers.get(HEADER);
+        String key = headers.get(CallMetadata.API_KEY);
         Context context = Context.current().withValue(API_KEY, key == null ? "" : key).withValue(CLIENT_ADDRESS,
                 ClientAddress.of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
         return Contexts.interceptCall(context, call, headers, next);

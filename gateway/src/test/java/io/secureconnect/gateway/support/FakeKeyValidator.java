@@ -3,8 +3,8 @@ package io.secureconnect.gateway.support;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import io.grpc.Context;
-import io.grpc.Grpc;
 import io.grpc.Contexts;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -19,6 +19,7 @@ import io.secureconnect.common.grpc.GrpcFailure;
 import io.secureconnect.common.identity.Peer;
 import io.secureconnect.common.identity.PeerKind;
 import io.secureconnect.common.receipt.SignedClaims;
+import io.secureconnect.proto.CallMetadata;
 import io.secureconnect.proto.keyvalidator.v1.DenialReason;
 import io.secureconnect.proto.keyvalidator.v1.KeyValidatorGrpc;
 import io.secureconnect.proto.keyvalidator.v1.LeaseReceipt;
@@ -66,7 +67,7 @@ public class FakeKeyValidator extends KeyValidatorGrpc.KeyValidatorImplBase {
             @Override
             public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
                     ServerCallHandler<Q, A> next) {
-                String address = headers.get(ClientAddress.KEY);
+                String address = headers.get(CallMetadata.CLIENT_ADDRESS);
                 return Contexts.interceptCall(Context.current().withValue(CLIENT_ADDRESS,
                         address == null ? "(none)" : address).withValue(CALLER, caller(call)), call, headers, next);
             }

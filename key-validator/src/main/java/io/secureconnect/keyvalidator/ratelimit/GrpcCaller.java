@@ -12,6 +12,7 @@ import io.secureconnect.common.grpc.ClientAddress;
 import io.secureconnect.common.identity.CallerContext;
 import io.secureconnect.common.identity.Peer;
 import io.secureconnect.common.identity.PeerKind;
+import io.secureconnect.proto.CallMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 
@@ -50,7 +51,7 @@ public class GrpcCaller implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
-        Context context = Context.current().withValue(FORWARDED, headers.get(ClientAddress.KEY))
+        Context context = Context.current().withValue(FORWARDED, headers.get(CallMetadata.CLIENT_ADDRESS))
                 .withValue(REMOTE, ClientAddress.of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
         return Contexts.interceptCall(context, call, headers, next);
     }

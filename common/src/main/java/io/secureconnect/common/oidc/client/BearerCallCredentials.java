@@ -10,7 +10,6 @@ import java.util.concurrent.Executor;
  * (fail closed, without a secret in the description) when no token can be had. */
 final class BearerCallCredentials extends CallCredentials {
 
-    static final Metadata.Key<String> AUTHORIZATION = CallMetadata.AUTHORIZATION;
 
     private final ServiceTokens tokens;
 
@@ -22,7 +21,7 @@ final class BearerCallCredentials extends CallCredentials {
     public void applyRequestMetadata(RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
         tokens.accessToken().subscribe().with(token -> {
             Metadata headers = new Metadata();
-            headers.put(AUTHORIZATION, "Bearer " + token);
+            headers.put(CallMetadata.AUTHORIZATION, "Bearer " + token);
             applier.apply(headers);
         }, failure -> applier.fail(Status.UNAVAILABLE.withDescription(
                 "could not get an OIDC access token (client credentials) for a call to " + requestInfo.getAuthority() + " ("
